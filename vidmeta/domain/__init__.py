@@ -1,0 +1,39 @@
+"""Plain data of vidmeta: frozen dataclasses and enums. No torch, no Qt, no I/O."""
+
+from vidmeta.domain.media import AudioStreamInfo, MediaInfo, VideoStreamInfo
+from vidmeta.domain.document import (
+    Chapter,
+    Cue,
+    Label,
+    ProjectDocument,
+    Segment,
+    SegmentSource,
+    Tier,
+    TierKind,
+    VideoRef,
+)
+from vidmeta.domain.jobs import CancelToken, Cancelled, Progress
+from vidmeta.domain.errors import VidmetaError, MediaError, ProjectError
+from vidmeta.domain.time import TimeRange
+
+__all__ = [
+    "AudioStreamInfo",
+    "CancelToken",
+    "Cancelled",
+    "Chapter",
+    "Cue",
+    "Label",
+    "MediaError",
+    "MediaInfo",
+    "Progress",
+    "ProjectDocument",
+    "ProjectError",
+    "Segment",
+    "SegmentSource",
+    "Tier",
+    "TierKind",
+    "TimeRange",
+    "VideoRef",
+    "VideoStreamInfo",
+    "VidmetaError",
+]
