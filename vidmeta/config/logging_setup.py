@@ -1,4 +1,4 @@
-"""Logging to a rotating file in the user log folder, and to stderr when verbose."""
+"""Logging to a rotating file in the user log folder, and to stderr (warnings, or all when verbose)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ import sys
 
 from vidmeta.config.paths import app_paths
 
+_handlers: list[logging.Handler] = []  # the ones this module added, replaced on each call
+
 
 def setup_logging(*, verbose: bool = False) -> None:
     root = logging.getLogger()
-    if getattr(root, "_vidmeta_configured", False):
-        return
+    for handler in _handlers:
+        root.removeHandler(handler)
+        handler.close()
+    _handlers.clear()
     root.setLevel(logging.DEBUG)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -22,12 +26,12 @@ def setup_logging(*, verbose: bool = False) -> None:
             log_dir / "vidmeta.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
         file_handler.setFormatter(fmt)
-        file_handler.setLevel(logging.DEBUG)
-        root.addHandler(file_handler)
+        _handlers.append(file_handler)
     except OSError:
         pass  # an unwritable log folder must not stop the app
     console = logging.StreamHandler(sys.stderr)
     console.setFormatter(fmt)
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    root.addHandler(console)
-    root._vidmeta_configured = True  # type: ignore[attr-defined]
+    _handlers.append(console)
+    for handler in _handlers:
+        root.addHandler(handler)

@@ -26,10 +26,12 @@ def load_audio(
     if info.audio is None:
         raise MediaError(info.path, "has no audio stream (video only)")
     try:
-        return _load_torchcodec(info.path, sample_rate, start, end)
+        samples = _load_torchcodec(info.path, sample_rate, start, end)
     except Exception as exc:  # torchcodec raises RuntimeError/ValueError/ImportError/OSError alike
         log.warning("torchcodec audio failed on %s (%s); falling back to ffmpeg", info.path, exc)
-    return _load_ffmpeg(info.path, sample_rate, start, end)
+        samples = _load_ffmpeg(info.path, sample_rate, start, end)
+    # Lossy decoders (MP2, AAC) overshoot full scale after resampling; models expect [-1, 1].
+    return np.clip(samples, -1.0, 1.0, out=samples)
 
 
 def _load_torchcodec(path: Path, sample_rate: int, start: float | None, end: float | None) -> np.ndarray:

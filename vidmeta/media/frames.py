@@ -122,9 +122,7 @@ class OpenCVFrameReader(FrameReader):
 
         self._cv2 = cv2
         self.path = path
-        self._cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
-        if not self._cap.isOpened():
-            raise MediaError(path, "OpenCV cannot open this video")
+        self._cap = None
         info = probe(path)
         if info.video is None:
             raise MediaError(path, "has no video stream")
@@ -145,7 +143,12 @@ class OpenCVFrameReader(FrameReader):
         return pts, self._cv2.cvtColor(bgr, self._cv2.COLOR_BGR2RGB)
 
     def _rewind(self) -> None:
-        self._cap.set(self._cv2.CAP_PROP_POS_FRAMES, 0)
+        # Reopen rather than seek to 0: after a seek, OpenCV reports wrong timestamps on .mpg files.
+        if self._cap is not None:
+            self._cap.release()
+        self._cap = self._cv2.VideoCapture(str(self.path), self._cv2.CAP_FFMPEG)
+        if not self._cap.isOpened():
+            raise MediaError(self.path, "OpenCV cannot open this video")
         self._pos = -1
         self._current = None
         self._next = self._read()
@@ -177,7 +180,8 @@ class OpenCVFrameReader(FrameReader):
         return frame
 
     def close(self) -> None:
-        self._cap.release()
+        if self._cap is not None:
+            self._cap.release()
 
 
 def open_frames(path: str | Path, *, backend: str = "auto", device: str = "cpu") -> FrameReader:

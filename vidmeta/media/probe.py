@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
+import stat
 import shutil
 import subprocess
 from fractions import Fraction
@@ -18,23 +18,26 @@ _PROBE_TIMEOUT_S = 60
 def check_readable(path: str | Path) -> Path:
     """The path as a Path if it is a non-empty readable file; else a MediaError saying why."""
     path = Path(path)
-    if not path.exists():
-        raise MediaError(path, "no such file")
-    if path.is_dir():
-        raise MediaError(path, "is a directory, not a media file")
-    if not os.access(path, os.R_OK):
-        raise MediaError(path, "permission denied")
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise MediaError(path, "is a directory, not a media file")
         with path.open("rb") as f:
             f.read(1)
+    except FileNotFoundError:
+        raise MediaError(path, "no such file") from None
     except PermissionError:
         raise MediaError(path, "permission denied") from None
     except OSError as exc:
         raise MediaError(path, f"cannot read ({exc.strerror})") from None
-    if size == 0:
+    if st.st_size == 0:
         raise MediaError(path, "empty file (0 bytes)")
     return path
+
+
+def _has_mp4_header(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(12)[4:8] == b"ftyp"
 
 
 def _ffprobe_json(path: Path) -> dict[str, Any]:
@@ -49,8 +52,10 @@ def _ffprobe_json(path: Path) -> dict[str, Any]:
     err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
     if proc.returncode != 0:
         reason = err[-1] if err else f"ffprobe exit code {proc.returncode}"
-        if any("moov atom not found" in line for line in err):
+        if any("moov atom not found" in line for line in err) and _has_mp4_header(path):
             reason = "damaged or truncated MP4 (its index, the 'moov atom', is missing)"
+        elif any("moov atom not found" in line for line in err):
+            reason = "not a media file FFmpeg can read (no MP4 header despite the name)"
         elif "Invalid data found" in reason:
             reason = "not a media file FFmpeg can read, or damaged (" + reason.split(": ")[-1] + ")"
         raise MediaError(path, reason)
