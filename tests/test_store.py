@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import vidmeta.store.project_file as project_file
 from vidmeta.domain import (
-    Chapter, Cue, Label, ProjectDocument, ProjectError, Segment, SegmentSource, Tier, TierKind,
+    Chapter, Cue, Label, ProjectDocument, ProjectError, Segment, SegmentSource, Tier, TierKind, Word,
 )
 from vidmeta.store import (
     SCHEMA_VERSION, default_project_path, document_to_dict, find_moved_video, load_project, save_project,
@@ -37,8 +37,10 @@ def segments(draw):
 def documents(draw):
     tiers = draw(st.lists(st.builds(Tier, name=text, kind=st.sampled_from(TierKind),
                                     segments=st.lists(segments(), max_size=5).map(tuple)), max_size=4))
+    words = st.lists(st.builds(Word, start=times, end=times, text=text, probability=st.floats(0, 1)), max_size=3)
     cues = draw(st.lists(st.builds(Cue, start=times, end=times, text=text, speaker=st.none() | text,
-                                   suspect=st.booleans()), max_size=4))
+                                   suspect=st.booleans(), words=words.map(tuple), suspect_reason=text),
+                         max_size=4))
     chapters = draw(st.lists(st.builds(Chapter, start=times, end=times, title=text), max_size=3))
     labels = draw(st.lists(st.builds(Label, name=text, color=st.sampled_from(["#112233", "#abcdef"]),
                                      hotkey=st.none() | st.integers(1, 9)), max_size=4))

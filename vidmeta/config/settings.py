@@ -11,18 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vidmeta.config.paths import app_paths
+from vidmeta.domain.options import SubtitleOptions
 
 SETTINGS_VERSION = 1
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class SubtitleRules:
-    max_chars_per_line: int = 42
-    max_lines: int = 2
-    max_chars_per_second: float = 17.0
-    min_duration: float = 0.8  # seconds
-    max_duration: float = 7.0  # seconds
+SubtitleRules = SubtitleOptions  # the settings' name for the subtitle line rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +25,7 @@ class Settings:
     device: str = "auto"  # "auto", "cpu" or "cuda"
     whisper_model: str = "base"  # a model name (tiny ... large-v3, turbo) or a path to a local .pt
     model_cache_dir: str = ""  # empty: the default model folder
-    subtitle_rules: SubtitleRules = field(default_factory=SubtitleRules)
+    subtitle_rules: SubtitleOptions = field(default_factory=SubtitleOptions)
     recent_files: tuple[str, ...] = ()
     version: int = SETTINGS_VERSION
 
@@ -51,7 +46,7 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or _settings_file()
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        rules = SubtitleRules(**raw.pop("subtitle_rules", {}))
+        rules = SubtitleOptions(**raw.pop("subtitle_rules", {}))
         raw["recent_files"] = tuple(raw.get("recent_files", ()))
         known = {f.name for f in dataclasses.fields(Settings)}
         return Settings(subtitle_rules=rules, **{k: v for k, v in raw.items() if k in known})

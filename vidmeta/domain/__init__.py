@@ -11,12 +11,16 @@ from vidmeta.domain.document import (
     Tier,
     TierKind,
     VideoRef,
+    Word,
 )
 from vidmeta.domain.jobs import CancelToken, Cancelled, Progress
 from vidmeta.domain.errors import VidmetaError, MediaError, ProjectError
+from vidmeta.domain.options import AsrOptions, SubtitleOptions
 from vidmeta.domain.time import TimeRange
 
 __all__ = [
+    "AsrOptions",
+    "SubtitleOptions",
     "AudioStreamInfo",
     "CancelToken",
     "Cancelled",
@@ -36,4 +40,5 @@ __all__ = [
     "VideoRef",
     "VideoStreamInfo",
     "VidmetaError",
+    "Word",
 ]

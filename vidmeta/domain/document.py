@@ -62,12 +62,22 @@ class Tier:
 
 
 @dataclass(frozen=True, slots=True)
+class Word:
+    start: float  # seconds
+    end: float  # seconds
+    text: str  # as whisper wrote it, with its leading space
+    probability: float = 1.0  # the recogniser's confidence in this word, 0..1
+
+
+@dataclass(frozen=True, slots=True)
 class Cue:
     start: float  # seconds
     end: float  # seconds
-    text: str
+    text: str  # may hold line breaks ("\n") placed by subtitle shaping
     speaker: str | None = None  # "Speaker 1", "off-screen", or None when unknown
     suspect: bool = False  # recognised where no one seems to speak; left out of exports
+    words: tuple[Word, ...] = ()  # word timings when the recogniser gave them
+    suspect_reason: str = ""  # why the gate doubts it, shown in the editor
     id: str = field(default_factory=new_id)
 
 

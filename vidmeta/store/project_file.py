@@ -24,6 +24,7 @@ from vidmeta.domain import (
     Tier,
     TierKind,
     VideoRef,
+    Word,
 )
 from vidmeta.store.migrations import migrate
 
@@ -70,7 +71,16 @@ def document_to_dict(doc: ProjectDocument) -> dict[str, Any]:
             for t in doc.tiers
         ],
         "cues": [
-            {"id": c.id, "start": c.start, "end": c.end, "text": c.text, "speaker": c.speaker, "suspect": c.suspect}
+            {
+                "id": c.id,
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "speaker": c.speaker,
+                "suspect": c.suspect,
+                "suspect_reason": c.suspect_reason,
+                "words": [[w.start, w.end, w.text, w.probability] for w in c.words],
+            }
             for c in doc.cues
         ],
         "chapters": [{"id": c.id, "start": c.start, "end": c.end, "title": c.title} for c in doc.chapters],
@@ -114,6 +124,8 @@ def document_from_dict(data: dict[str, Any]) -> ProjectDocument:
                 text=str(c["text"]),
                 speaker=c.get("speaker"),
                 suspect=bool(c.get("suspect", False)),
+                suspect_reason=str(c.get("suspect_reason", "")),
+                words=tuple(Word(float(w[0]), float(w[1]), str(w[2]), float(w[3])) for w in c.get("words", [])),
             )
             for c in data.get("cues", [])
         ),

@@ -1,0 +1,1 @@
+"""Speech: whisper models, chunked recognition, the audio-visual gate, speakers and subtitle shaping."""
