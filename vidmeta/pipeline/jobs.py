@@ -29,6 +29,16 @@ def run_job(job: Job[T], *, on_progress: Callable[[Progress], None] | None = Non
             on_progress(progress)
 
 
+def scaled(job: Job[T], start: float, end: float) -> Job[T]:
+    """Run a sub-job as the slice [start, end] of a larger job's progress: `x = yield from scaled(...)`."""
+    while True:
+        try:
+            progress = next(job)
+        except StopIteration as stop:
+            return stop.value
+        yield progress.within(start, end)
+
+
 def waveform_job(path: str | Path, *, cancel: CancelToken, buckets_per_second: float = 100.0) -> Job[WaveformPeaks]:
     yield Progress(0.0, "Decoding audio")
     samples = load_audio(path, sample_rate=_PEAKS_RATE)
