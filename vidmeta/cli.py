@@ -145,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", help="the .vidmeta.json project file")
     p.add_argument("search", help="the moved video, or a folder to search")
     p.set_defaults(func=cmd_relink)
+    from vidmeta.cli_features import add_parsers as add_feature_parsers
+    add_feature_parsers(sub)
+    from vidmeta.cli_speech import add_parsers as add_speech_parsers
+
+    add_speech_parsers(sub)
     return parser
 
 
