@@ -28,6 +28,7 @@ test: setup
 bench: setup
 	$(PY) tests/benchmarks/bench_startup.py
 	$(PY) tests/benchmarks/bench_media.py
+	$(PY) tests/benchmarks/bench_features.py
 	$(PY) tests/benchmarks/bench_whisper.py
 
 bench-meta: setup

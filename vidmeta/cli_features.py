@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,22 +48,14 @@ def _options(args: argparse.Namespace):
 
 
 def _extract(path: Path, args: argparse.Namespace, *, use_cache: bool = True):
-    """Run the features job with a progress bar on stderr (hidden when stderr is not a terminal)."""
-    from tqdm import tqdm
-
+    """Run the features job with a progress bar on stderr."""
+    from vidmeta.cli_progress import run_with_progress
     from vidmeta.domain import CancelToken
     from vidmeta.pipeline.features_jobs import features_job
-    from vidmeta.pipeline.jobs import run_job
 
-    with tqdm(total=100, unit="%", file=sys.stderr, disable=None, desc=path.name,
-              bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}") as bar:
-        def on_progress(progress) -> None:
-            bar.n = round(100 * progress.fraction)
-            bar.set_postfix_str(progress.stage + (f" ({progress.detail})" if progress.detail else ""), refresh=False)
-            bar.refresh()
-
-        return run_job(features_job(path, cancel=CancelToken(), options=_options(args), use_cache=use_cache),
-                       on_progress=on_progress)
+    return run_with_progress(
+        features_job(path, cancel=CancelToken(), options=_options(args), use_cache=use_cache), desc=path.name
+    )
 
 
 def cmd_features(args: argparse.Namespace) -> int:
