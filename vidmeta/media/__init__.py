@@ -4,6 +4,7 @@ numpy out; no models here. Frames are (pts_seconds, HxWx3 uint8 RGB) with rotati
 """
 
 from vidmeta.media.audio import load_audio
+from vidmeta.media.frame_times import FrameTimes, frame_times
 from vidmeta.media.frames import FrameReader, open_frames
 from vidmeta.media.probe import check_readable, probe
 from vidmeta.media.thumbnails import thumbnail, thumbnails
@@ -11,8 +12,10 @@ from vidmeta.media.waveform import WaveformPeaks, waveform_peaks
 
 __all__ = [
     "FrameReader",
+    "FrameTimes",
     "WaveformPeaks",
     "check_readable",
+    "frame_times",
     "load_audio",
     "open_frames",
     "probe",
