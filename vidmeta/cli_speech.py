@@ -27,7 +27,8 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     settings = load_settings()
     asr = AsrOptions(model=args.model or settings.whisper_model, device=args.device or settings.device,
                      language=args.language, task="translate" if args.translate else "transcribe",
-                     batch_size=args.batch_size)
+                     batch_size=args.batch_size, sample_len=args.max_tokens,
+                     **({"temperatures": (0.0,)} if args.no_fallback else {}))
     session = InferenceSession(device=asr.device, model_dir=settings.resolved_model_dir())
     transcript = run_with_progress(
         transcribe_job(video, session=session, asr=asr, subtitles=settings.subtitle_rules, cancel=CancelToken()),
@@ -62,6 +63,9 @@ def add_parsers(sub) -> None:
     p.add_argument("--language", help="spoken language code (default: detect)")
     p.add_argument("--translate", action="store_true", help="translate into English")
     p.add_argument("--batch-size", type=int, default=8, help="speech chunks decoded together (GPU)")
+    p.add_argument("--no-fallback", action="store_true",
+                   help="greedy decoding only, no retries at higher temperature (faster, may loop more)")
+    p.add_argument("--max-tokens", type=int, default=None, help="most tokens decoded per speech chunk")
     p.add_argument("--keep-suspect", action="store_true", help="also write cues the audio-visual gate doubts")
     p.add_argument("--speaker-name", dest="speaker_names", action="append", type=_speaker_pair, metavar="OLD=NEW",
                    help="rename a speaker in the output, e.g. 'Speaker 1=Ada' (repeatable)")

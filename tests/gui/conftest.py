@@ -150,3 +150,7 @@ def offset_video(tmp_path_factory) -> Path:
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=2", "-c:v", "libx264", "-preset",
            "veryfast", "-pix_fmt", "yuv420p", "-output_ts_offset", "5", str(out))
     return out
+
+
+# The tiny random whisper checkpoint of the speech tests: subtitles are generated through the real path.
+from tests.speech.conftest import tiny_whisper_pt  # noqa: E402,F401

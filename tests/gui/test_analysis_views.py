@@ -77,3 +77,36 @@ def test_face_boxes_follow_the_active_speaker(qtbot, window, gui_video):
     assert any(c.green() > 180 and c.red() < 120 for c in edge)
     window.documents.close_document()
     assert window.speaker_overlay is None and not window.actions["find_speakers"].isEnabled()
+
+
+def test_speaker_analysis_adds_speech_and_face_track_rows(qtbot, window, gui_video):
+    from vidmeta.gui.timeline.rows import RowKind
+    from vidmeta.gui.timeline.speaker_rows import ACTIVE_SPEAKER_COLOR, FACE_TRACK_COLOR
+
+    open_video(qtbot, window, gui_video, exact_clock=False)
+    canvas = window.timeline.canvas
+    assert not any(r.kind in (RowKind.AV_SPEECH, RowKind.FACE_TRACK) for r in canvas.rows)
+    job = window.find_speakers(_speaker_analysis)
+    qtbot.waitUntil(lambda: job.state.finished, timeout=10000)
+    assert job.state == JobState.DONE and window.session.undo_stack.count() == 0  # view data, no edit
+    speech = next(r for r in canvas.rows if r.kind == RowKind.AV_SPEECH)
+    faces = [r for r in canvas.rows if r.kind == RowKind.FACE_TRACK]
+    assert [(r.title, r.track_id) for r in faces] == [("Face 1", 0), ("Face 2", 1)]
+    canvas.set_v_offset(canvas.max_v_offset())
+    image = canvas.grab().toImage()
+
+    def color_at(row, t: float) -> str:
+        rect = canvas.row_rect(row)
+        assert rect.bottom() <= canvas.height(), f"{row.title} is not on screen"
+        return image.pixelColor(round(canvas.scale.x_of(t)), round(rect.center().y())).name()
+
+    # Face 1 speaks before 2 s, face 2 after; face 2 is on screen from 1 s only.
+    assert color_at(faces[0], 0.5) == ACTIVE_SPEAKER_COLOR.name()
+    assert color_at(faces[0], 3.5) == FACE_TRACK_COLOR.name()
+    assert color_at(faces[1], 0.5) not in (FACE_TRACK_COLOR.name(), ACTIVE_SPEAKER_COLOR.name())
+    assert color_at(faces[1], 3.0) == ACTIVE_SPEAKER_COLOR.name()
+    # Speech probability 1 everywhere: the curve is filled across the row.
+    fill = QColor(image.pixelColor(round(canvas.scale.x_of(2.0)), round(canvas.row_rect(speech).center().y())))
+    assert fill.green() > fill.red() and fill != canvas.palette().base().color()
+    window.documents.close_document()
+    assert not any(r.kind in (RowKind.AV_SPEECH, RowKind.FACE_TRACK) for r in canvas.rows)

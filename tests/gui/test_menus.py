@@ -1,4 +1,4 @@
-"""Menus: every action has a shortcut listed in Help > Keyboard shortcuts; the Export menu has only
+"""Menus: every action has a shortcut listed in Help > Keyboard shortcuts; the Export menu lists the
 finished formats, and they write real files; ELAN .eaf goes out and comes back."""
 
 from __future__ import annotations
@@ -46,9 +46,11 @@ def test_every_menu_action_has_a_unique_shortcut_listed_in_help(qtbot, window):
 def test_export_menu_has_only_finished_formats(window):
     export = next(a.menu() for a in window.menus["File"].actions() if a.menu() and a.text() == "Export")
     names = [a.text() for a in export.actions()]
-    assert names == ["Project as JSON…", "Annotations as CSV…", "Annotations as ELAN .eaf…", "Current Frame as PNG…"]
-    assert not any("subtitle" in n.lower() or "srt" in n.lower() for n in names)
+    assert names == ["Project as JSON…", "Annotations as CSV…", "Annotations as ELAN .eaf…",
+                     "Subtitles as SRT…", "Subtitles as WebVTT…", "Subtitles as ASS…", "Transcript as Text…",
+                     "Transcript as JSON…", "Keep Suspect Cues in Exports", "Current Frame as PNG…"]
     assert not window.actions["export_csv"].isEnabled()  # nothing open yet
+    assert not window.actions["export_srt"].isEnabled()
 
 
 @pytest.fixture

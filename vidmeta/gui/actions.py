@@ -29,9 +29,18 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("save", "File", "&Save", ("Ctrl+S",), "Save the project beside its video"),
     ActionSpec("save_as", "File", "Save &As…", ("Ctrl+Shift+S",), "Save the project to a file you choose"),
     ActionSpec("import_eaf", "File/Import", "Annotations from ELAN .eaf…", ("Ctrl+Shift+I",)),
+    ActionSpec("import_subtitles", "File/Import", "Subtitles (SRT, WebVTT, ASS)…", ("Ctrl+Alt+I",),
+               "Replace the subtitle cues with those of a file"),
     ActionSpec("export_project", "File/Export", "Project as JSON…", ("Ctrl+Shift+E",)),
     ActionSpec("export_csv", "File/Export", "Annotations as CSV…", ("Ctrl+Alt+E",)),
     ActionSpec("export_eaf", "File/Export", "Annotations as ELAN .eaf…", ("Ctrl+E",)),
+    ActionSpec("export_srt", "File/Export", "Subtitles as SRT…", ("Ctrl+Alt+S",)),
+    ActionSpec("export_vtt", "File/Export", "Subtitles as WebVTT…", ("Ctrl+Alt+W",)),
+    ActionSpec("export_ass", "File/Export", "Subtitles as ASS…", ("Ctrl+Alt+A",)),
+    ActionSpec("export_transcript_txt", "File/Export", "Transcript as Text…", ("Ctrl+Alt+T",)),
+    ActionSpec("export_transcript_json", "File/Export", "Transcript as JSON…", ("Ctrl+Alt+J",)),
+    ActionSpec("export_suspect", "File/Export", "Keep Suspect Cues in Exports", ("Ctrl+Alt+K",),
+               "Also write cues recognised where no one seems to speak", checkable=True),
     ActionSpec("save_frame", "File/Export", "Current Frame as PNG…", ("Ctrl+Shift+F",),
                "The frame on screen with its overlays"),
     ActionSpec("close", "File", "&Close", ("Ctrl+W",)),
@@ -63,6 +72,10 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_tier", "Segment", "New Tier…", ("Ctrl+T",)),
     ActionSpec("rename_tier", "Segment", "Rename Tier…", ("Shift+F2",)),
     ActionSpec("delete_tier", "Segment", "Delete Tier", ("Ctrl+Shift+Del",)),
+    # Speech
+    ActionSpec("transcribe", "Speech", "&Generate Subtitles", ("Ctrl+Shift+G",),
+               "Recognise the speech of the video in the background; the cues replace the current ones"),
+    ActionSpec("toggle_subtitles", "Speech", "&Subtitle Editor", ("Ctrl+Shift+U",), checkable=True),
     # Playback
     ActionSpec("play", "Playback", "&Play / Pause", ("Space",)),
     ActionSpec("frame_back", "Playback", "One Frame Back", ("Left",)),
@@ -92,7 +105,7 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("about", "Help", "&About vidmeta", ("Shift+F1",)),
 )
 
-MENU_ORDER = ("File", "Edit", "Segment", "Playback", "View", "Help")
+MENU_ORDER = ("File", "Edit", "Segment", "Speech", "Playback", "View", "Help")
 
 
 def specs() -> tuple[ActionSpec, ...]:

@@ -27,6 +27,8 @@ from vidmeta.gui.media_loader import MediaLoader
 from vidmeta.gui.player import Player
 from vidmeta.gui.session import EditorSession
 from vidmeta.gui.shortcuts import ShortcutsDialog, shortcut_rows
+from vidmeta.gui.subtitle_editor import SubtitleEditor
+from vidmeta.gui.subtitles import SubtitleController
 from vidmeta.gui.timeline import TimelineView
 from vidmeta.gui.transport import TransportBar
 from vidmeta.gui.video_view import VideoView
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         self.transport = TransportBar(self.actions, self)
         self.timeline = TimelineView(self)
         self.label_panel = LabelPanel(self)
+        self.subtitle_editor = SubtitleEditor(self)
         self.jobs_panel = JobsPanel([self.inference_jobs, self.media_jobs], self)
         self.job_indicator = StatusJobIndicator([self.inference_jobs, self.media_jobs], self)
         self._build_layout()
@@ -69,6 +72,7 @@ class MainWindow(QMainWindow):
         self.documents = DocumentController(self, autosave_interval_ms=autosave_interval_ms)
         self.editing = EditController(self)
         self.media_loader = MediaLoader(self)
+        self.subtitles = SubtitleController(self)
         self._build_menus()
         self._connect()
         self._on_video(None)
@@ -93,6 +97,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.labels_dock = self._dock("Labels", self.label_panel, "labels_dock")
         self.jobs_dock = self._dock("Jobs", self.jobs_panel, "jobs_dock")
+        self.subtitles_dock = self._dock("Subtitles", self.subtitle_editor, "subtitles_dock")
+        self.subtitles_dock.setMinimumWidth(420)  # times, speaker and text side by side
+        self.tabifyDockWidget(self.labels_dock, self.subtitles_dock)  # full height for the cue table
+        self.labels_dock.raise_()
+        self.subtitles_dock.hide()  # shown from Speech > Subtitle Editor, or when subtitles are generated
         self.status_message = QLabel(self)
         self.status_message.setObjectName("status_message")
         self._status_timer = QTimer(self)
@@ -130,12 +139,14 @@ class MainWindow(QMainWindow):
                 self.recent_menu = menus["File"].addMenu("Open &Recent")
                 self.recent_menu.setObjectName("recent_menu")
         self.menus = menus
-        for key, dock in (("toggle_labels", self.labels_dock), ("toggle_jobs", self.jobs_dock)):
+        for key, dock in (("toggle_labels", self.labels_dock), ("toggle_jobs", self.jobs_dock),
+                          ("toggle_subtitles", self.subtitles_dock)):
             # The dock's own toggle action knows when it is really shown (not just the window hidden).
             action, view = self.actions[key], dock.toggleViewAction()
             action.setChecked(view.isChecked())
             action.triggered.connect(view.trigger)
             view.toggled.connect(action.setChecked)
+            action.triggered.connect(lambda on, dock=dock: on and dock.raise_())  # to the front of its tabs
         self.documents.rebuild_recent_menu()
 
     # Wiring ---------------------------------------------------------------------------------
@@ -191,6 +202,7 @@ class MainWindow(QMainWindow):
         self.timeline.set_playhead(t, playing=self.player.playing)
         self.transport.set_time(t, self.player.duration, self.player.clock)
         self.video_view.set_subtitle(self._subtitle_at(t))
+        self.subtitle_editor.set_position(t)
         if self.speaker_overlay is not None:
             self.video_view.set_face_boxes(self.speaker_overlay.boxes_at(t))
 
@@ -215,12 +227,14 @@ class MainWindow(QMainWindow):
     def _on_video(self, _media) -> None:
         self.speaker_overlay = None
         self.video_view.set_face_boxes([])
+        self.timeline.canvas.set_speaker_rows(None)
         self.actions["find_speakers"].setEnabled(_media is not None and _media.video is not None)
         self._update_title()
 
     def _on_document(self, doc: ProjectDocument) -> None:
         self.timeline.canvas.set_document(doc)
         self.label_panel.set_labels(doc.labels)
+        self.subtitle_editor.set_document(doc)
         self.video_view.set_subtitle(self._subtitle_at(self.player.position))
 
     def _update_title(self, *_changed) -> None:
@@ -254,6 +268,7 @@ class MainWindow(QMainWindow):
     def find_speakers(self, factory=None) -> JobHandle | None:
         """Analyse faces and speakers of the open video; the boxes appear when the job is done."""
         from vidmeta.gui.speakers import SpeakerOverlay, speakers_job
+        from vidmeta.gui.timeline.speaker_rows import SpeakerRowData
 
         media = self.session.media
         if media is None or media.video is None:
@@ -268,6 +283,7 @@ class MainWindow(QMainWindow):
                 return  # another video was opened meanwhile
             self.speaker_overlay = SpeakerOverlay(features.faces, timeline, width=media.video.width,
                                                   height=media.video.height)
+            self.timeline.canvas.set_speaker_rows(SpeakerRowData.from_analysis(features.faces, timeline))
             self._on_position(self.player.position)
             self.show_status(f"{self.speaker_overlay.track_count} face track(s) found")
 

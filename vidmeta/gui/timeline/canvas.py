@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from vidmeta.domain import ProjectDocument, Segment, TierKind
 from vidmeta.gui.edits import MIN_SEGMENT
-from vidmeta.gui.timeline import painting
+from vidmeta.gui.timeline import painting, speaker_rows
 from vidmeta.gui.timeline.drag import Drag, DragMode, preview
 from vidmeta.gui.timeline.rows import FIXED_ROWS, Row, RowKind, chapter_segment, cue_segment, layout_rows
 from vidmeta.gui.timeline.scale import TimeScale, format_time
@@ -51,6 +51,7 @@ class TimelineCanvas(QWidget):
         self._show_thumbnails = True
         self._show_waveform = True
         self._drag: Drag | None = None
+        self.speaker_rows = None  # SpeakerRowData of the faces-and-speakers analysis, once made
 
     # Content --------------------------------------------------------------------------------
 
@@ -72,8 +73,15 @@ class TimelineCanvas(QWidget):
         self._show_thumbnails, self._show_waveform = thumbnails, waveform
         self._relayout()
 
+    def set_speaker_rows(self, data) -> None:
+        """Show (or, with None, remove) the speech activity and face track rows."""
+        self.speaker_rows = data
+        self._relayout()
+
     def _relayout(self) -> None:
-        self.rows = layout_rows(self.doc, show_thumbnails=self._show_thumbnails, show_waveform=self._show_waveform)
+        tracks = None if self.speaker_rows is None else [(t.track_id, t.title) for t in self.speaker_rows.tracks]
+        self.rows = layout_rows(self.doc, show_thumbnails=self._show_thumbnails, show_waveform=self._show_waveform,
+                                face_tracks=tracks)
         self.v_offset = min(self.v_offset, self.max_v_offset())
         self.update()
         self.viewChanged.emit()
@@ -214,6 +222,10 @@ class TimelineCanvas(QWidget):
         elif row.kind == RowKind.WAVEFORM:
             painting.paint_waveform(p, r, self.scale, self.waveform, pal)
             painting.paint_shots(p, r, self.scale, self.shots)
+        elif row.kind == RowKind.AV_SPEECH:
+            speaker_rows.paint_av_speech(p, r, self.scale, self.speaker_rows)
+        elif row.kind == RowKind.FACE_TRACK:
+            speaker_rows.paint_face_track(p, r, self.scale, self.speaker_rows, row.track_id)
         else:
             self._paint_tier_row(p, row, r, colors, pal)
         p.setPen(pal.color(QPalette.ColorRole.Mid))
