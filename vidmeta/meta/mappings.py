@@ -153,7 +153,11 @@ class Conv4(nn.Module):
         self.to(memory_format=torch.channels_last)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.blocks(x.contiguous(memory_format=torch.channels_last)).flatten(1)
+        try:
+            x = x.contiguous(memory_format=torch.channels_last)
+        except RuntimeError:
+            pass  # under torch.func.vmap a memory format cannot be asked for; the tasks run as grouped convs
+        return self.blocks(x).flatten(1)
 
 
 class ProjectionHeads(nn.Module):
