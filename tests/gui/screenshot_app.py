@@ -70,11 +70,8 @@ def pixel_stats(image, rect) -> dict:
     return {"distinct_colors": len(colors), "lightness_std": std, "samples": len(values)}
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    out, video = Path(argv[1]), Path(argv[2])
+def open_main_window(video: Path):
+    """A real main window on the X display with `video` open: (app, window), or None if it cannot open."""
     os.environ.setdefault("VIDMETA_HOME", tempfile.mkdtemp(prefix="vidmeta-shot-"))
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         del os.environ["QT_QPA_PLATFORM"]  # a real window on the X server is the point
@@ -82,14 +79,27 @@ def main(argv: list[str]) -> int:
 
     app = create_application([sys.argv[0]])
     from vidmeta.gui.main_window import MainWindow
-    from vidmeta.gui.worker import JobState
 
     win = MainWindow()
     win.resize(1360, 860)
     win.show()
     if not win.open_path(video):
         print("could not open the video", file=sys.stderr)
+        return None
+    return app, win
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
         return 2
+    out, video = Path(argv[1]), Path(argv[2])
+    opened = open_main_window(video)
+    if opened is None:
+        return 2
+    app, win = opened
+    from vidmeta.gui.worker import JobState
+
     session = win.session
     session.apply(build_document(session.document, session.duration), "Example annotations")
     t = 0.33 * session.duration

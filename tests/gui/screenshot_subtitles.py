@@ -12,13 +12,11 @@ Exit code 0 when the window came up with all of it, 3 when something is missing,
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.gui.screenshot_app import wait  # noqa: E402
+from tests.gui.screenshot_app import open_main_window, wait  # noqa: E402
 
 _TIMEOUT_S = 90
 
@@ -48,22 +46,13 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     out, video = Path(argv[1]), Path(argv[2])
-    os.environ.setdefault("VIDMETA_HOME", tempfile.mkdtemp(prefix="vidmeta-shot-"))
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        del os.environ["QT_QPA_PLATFORM"]  # a real window on the X server is the point
-    from vidmeta.gui.app import create_application
-
-    app = create_application([sys.argv[0]])
+    opened = open_main_window(video)
+    if opened is None:
+        return 2
+    app, win = opened
     from vidmeta.gui.cue_edits import replace_cues
-    from vidmeta.gui.main_window import MainWindow
     from vidmeta.gui.worker import JobState
 
-    win = MainWindow()
-    win.resize(1360, 860)
-    win.show()
-    if not win.open_path(video):
-        print("could not open the video", file=sys.stderr)
-        return 2
     session = win.session
     session.apply(replace_cues(session.document, example_cues(session.duration)), "Example subtitles")
     win.actions["toggle_subtitles"].trigger()
