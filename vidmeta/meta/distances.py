@@ -87,8 +87,15 @@ class RelationModule(Distance):
 
     def __init__(self, dim: int, hidden_dim: int = 64) -> None:
         super().__init__()
+        # Layer norm first: embeddings from a trained mapping can be large (squared distances in
+        # the thousands), which otherwise saturates the MLP and collapses it to "never related".
         self.score = nn.Sequential(
-            nn.Linear(4 * dim, hidden_dim), nn.ReLU(), nn.Linear(hidden_dim, 8), nn.ReLU(), nn.Linear(8, 1)
+            nn.LayerNorm(4 * dim),
+            nn.Linear(4 * dim, hidden_dim),
+            nn.ReLU(),
+            nn.Linear(hidden_dim, 8),
+            nn.ReLU(),
+            nn.Linear(8, 1),
         )
 
     @staticmethod
