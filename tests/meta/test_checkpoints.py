@@ -92,3 +92,23 @@ def test_loaded_learner_keeps_training(tmp_path):
     learner = load_learner(path)
     run_job(train_job(learner, data, options=TrainOptions(ways=3, shots=1, queries=2, max_steps=2)))
     assert load_learner(save_learner(learner, tmp_path / "b.safetensors")).spec == learner.spec
+
+
+def test_shift_views_average_translated_embeddings_at_inference_and_survive_a_round_trip(tmp_path):
+    torch.manual_seed(0)
+    learner = build_learner(image_spec("protonet", shift_views=1)).eval()
+    x = torch.zeros(2, 1, 12, 12)
+    x[0, 0, 3:6, 4] = 1.0
+    x[1, 0, 7, 2:9] = 1.0
+    moved = [torch.roll(x, shifts=s, dims=d) for s, d in ((1, 3), (-1, 3), (1, 2), (-1, 2))]  # no ink at edges
+    expected = torch.stack([learner.mapping(v) for v in [x, *moved]]).mean(0)
+    torch.testing.assert_close(learner.embed(x), expected)
+    learner.train()
+    assert torch.equal(learner.embed(x), learner.mapping(x))  # training sees the image alone
+
+    data = stroke_images(6, 4, seed=2)
+    episode = next(sample_episodes(data, ways=3, shots=2, queries=2, episodes=1, seed=0))
+    loaded = load_learner(save_learner(learner.eval(), tmp_path / "tta.safetensors"))
+    assert loaded.spec.shift_views == 1
+    np.testing.assert_array_equal(learner.adapt(episode.support_x, episode.support_y).predict_proba(episode.query_x),
+                                  loaded.adapt(episode.support_x, episode.support_y).predict_proba(episode.query_x))

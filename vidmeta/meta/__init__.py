@@ -4,7 +4,7 @@ Stable API (the few-shot labelling feature and external evaluations rely on it):
 
     from vidmeta.meta import load_learner
 
-    learner = load_learner("build/meta/protonet-squared_euclidean.safetensors")  # eval mode, CPU
+    learner = load_learner("build/bench-meta/protonet-squared_euclidean.safetensors")  # eval mode, CPU
     classifier = learner.adapt(support_x, support_y)   # any N-way K-shot support set
     probs = classifier.predict_proba(query_x)          # (n_query, N) numpy, columns = classifier.classes
     labels = classifier.predict(query_x)               # support labels, or -1 (UNKNOWN) for open-set rejects
@@ -18,7 +18,12 @@ is the column order of ``predict_proba``. Predictions for a query never depend o
 queries passed with it. The unknown decision compares a query's dissimilarity to its nearest
 class with ``classifier.threshold``, calibrated on the support set alone (leave-one-out
 distances with two or more shots, the closest pair of classes with one shot); set
-``classifier.threshold`` to override it.
+``classifier.threshold`` to override it. ``load_learner(path, device="cuda")`` puts a learner
+on the GPU; inputs are moved to the learner's device.
+
+The benchmark's checkpoints (one per learner, ProtoNet with squared Euclidean distance the
+recommended one) are rebuilt from scratch, deterministically, by
+``python tests/benchmarks/bench_meta.py`` (about 15 minutes on two CPU cores).
 
 Building and training::
 
@@ -34,6 +39,7 @@ Checkpoints are safetensors files carrying the learner spec (kind, mapping archi
 shape, hyper-parameters) as metadata; ``load_learner`` never unpickles code.
 """
 
+from vidmeta.meta.augment import ImageAugmentation
 from vidmeta.meta.baselines import PixelNearestNeighbour, untrained_protonet
 from vidmeta.meta.batch import MultimodalBatch
 from vidmeta.meta.checkpoints import load_learner, read_checkpoint_config, save_learner
@@ -61,6 +67,7 @@ __all__ = [
     "FeatureLevelFusion",
     "FewShotClassifier",
     "FewShotLearner",
+    "ImageAugmentation",
     "LearnerSpec",
     "MappingSpec",
     "ModelLevelFusion",

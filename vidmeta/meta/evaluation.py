@@ -38,15 +38,26 @@ def mean_and_ci95(values: np.ndarray) -> tuple[float, float]:
 
 
 @torch.no_grad()
-def embed_dataset(learner: Any, dataset: LabelledDataset, *, batch: int = 1024) -> Tensor:
-    """Embeddings of every sample under the learner's fixed mapping (eval mode)."""
+def embed_dataset(learner: Any, dataset: LabelledDataset, *, batch: int = 1024) -> Any:
+    """Embeddings of every sample under the learner's fixed mapping (eval mode).
+
+    A tensor, or for decision-level fusion a tuple of tensors (e.g. embeddings and presence).
+    """
     device = learner.device
     rows = np.arange(len(dataset))
     parts = []
     with evaluating(learner):
         for start in range(0, len(rows), batch):
             parts.append(learner.embed(dataset.load(rows[start : start + batch]).to(device)))
+    if isinstance(parts[0], tuple):
+        return type(parts[0])(*(torch.cat(fields) for fields in zip(*parts)))
     return torch.cat(parts)
+
+
+def _rows(features: Any, index: np.ndarray) -> Any:
+    if isinstance(features, tuple):
+        return type(features)(*(_rows(f, index) for f in features))
+    return features[torch.from_numpy(index).to(features.device)]
 
 
 def iter_episode_accuracy(
@@ -58,7 +69,7 @@ def iter_episode_accuracy(
     queries: int,
     episodes: int,
     seed: int,
-    features: Tensor | None = None,
+    features: Any = None,
 ) -> Iterator[float]:
     """Query accuracy of each episode in turn (the same episodes for every learner and seed)."""
     sampler = EpisodeSampler(dataset.labels, ways=ways, shots=shots, queries=queries, seed=seed)
@@ -71,9 +82,8 @@ def iter_episode_accuracy(
         query_y = torch.from_numpy(indices.query_labels)
         if cached:
             assert features is not None
-            support_y = torch.from_numpy(indices.support_labels).to(features.device)
-            support = features[torch.from_numpy(indices.support).to(features.device)]
-            query = features[torch.from_numpy(indices.query).to(features.device)]
+            support, query = _rows(features, indices.support), _rows(features, indices.query)
+            support_y = torch.from_numpy(indices.support_labels)
             with evaluating(learner), torch.no_grad():
                 classifier = learner.classifier_from_features(support, support_y, classes)
                 logits = classifier.logits_from_features(query).cpu()
@@ -93,7 +103,7 @@ def evaluate(
     queries: int = 15,
     episodes: int = 1000,
     seed: int = 0,
-    features: Tensor | None = None,
+    features: Any = None,
 ) -> EvalResult:
     """Mean accuracy over ``episodes`` seeded episodes of ``dataset``.
 

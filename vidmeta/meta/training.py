@@ -9,6 +9,10 @@ Training samples episodes from a seeded sampler, takes one optimiser step per me
 validates every ``validate_every`` steps on a fixed set of validation episodes, keeps the best
 weights, stops early after ``patience`` validations without improvement, and restores the best
 weights at the end. Same seed, same device: same weights.
+
+With ``objective="classification"`` the same loop pre-trains the learner's mapping with a softmax
+over every training class (a linear head used only here), still validated on episodes; a strong
+starting point for any learner when training time is short (Chen et al. 2021, Meta-Baseline).
 """
 
 from __future__ import annotations
@@ -52,9 +56,9 @@ class TrainOptions:
     augment: ImageAugmentation = ImageAugmentation()  # images: random affine jitter, training only
     validate_every: int = 100  # steps between validations
     validation_episodes: int = 100  # episodes per validation (the same ones every time)
-    validation_ways: int = 5
+    validation_ways: int = 5  # shape of the validation episodes
     validation_shots: int = 1
-    validation_queries: int = 5
+    validation_queries: int = 5  # per class
     validate_at_start: bool = False  # also validate the starting weights (step 0), e.g. when pre-trained
     patience: int = 0  # stop after this many validations without improvement; 0: never stop early
     time_limit_s: float | None = None  # stop after this much wall time (breaks exact reproducibility)

@@ -29,13 +29,15 @@ class LearnerSpec:
     distance: str = "squared_euclidean"  # protonet/matching: see distances.DISTANCE_KINDS
     temperature: float = 10.0  # cosine distance: initial (learned) temperature
     relation_hidden: int = 64  # relation: hidden width of the relation module
-    relation_loss: str = "mse"  # relation: "mse" on sigmoid scores (the paper) or "cross_entropy"
+    relation_loss: str = "cross_entropy"  # relation: "cross_entropy", or "mse" on sigmoid scores (the paper)
     inner_lr: float = 0.4  # gradient learners: inner-loop step size (Meta-SGD: its initial value)
     inner_steps: int = 1  # gradient learners: inner steps during meta-training
     eval_inner_steps: int = 3  # gradient learners: inner steps in adapt()
     head_init: str = "prototypes"  # gradient learners: "prototypes" (Proto-MAML) or "zeros"
     head_scale: float = 1.0  # gradient learners: initial (learned) scale of the prototype head
     unknown_quantile: float = 1.0  # open set: quantile of leave-one-out support distances kept as known
+    shift_views: int = 0  # metric learners on images, inference only: average the embedding of the image
+    #                       and its four shifts by this many pixels (0: the image alone)
 
     def to_dict(self) -> dict:
         data = asdict(self)
