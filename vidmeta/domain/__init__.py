@@ -14,7 +14,7 @@ from vidmeta.domain.document import (
     Word,
 )
 from vidmeta.domain.jobs import CancelToken, Cancelled, Progress
-from vidmeta.domain.errors import VidmetaError, MediaError, ProjectError
+from vidmeta.domain.errors import LabellingError, MediaError, ProjectError, VidmetaError
 from vidmeta.domain.options import AsrOptions, SubtitleOptions
 from vidmeta.domain.time import TimeRange
 
@@ -32,6 +32,7 @@ __all__ = [
     "Progress",
     "ProjectDocument",
     "ProjectError",
+    "LabellingError",
     "Segment",
     "SegmentSource",
     "Tier",

@@ -25,6 +25,7 @@ class TierKind(str, enum.Enum):
     SUGGESTION = "suggestion"  # model proposals waiting for review
     SUBTITLE = "subtitle"  # segments mirroring subtitle cues
     CHAPTER = "chapter"
+    REJECTED = "rejected"  # suggestions the user said no to: negative examples for few-shot labelling
 
 
 @dataclass(frozen=True, slots=True)

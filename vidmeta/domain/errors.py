@@ -25,3 +25,7 @@ class MediaError(VidmetaError):
 
 class ProjectError(VidmetaError):
     """A project document that cannot be loaded or saved."""
+
+
+class LabellingError(VidmetaError):
+    """Few-shot labelling cannot start: no examples, or a label set that cannot be read."""
