@@ -72,6 +72,13 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_tier", "Segment", "New Tier…", ("Ctrl+T",)),
     ActionSpec("rename_tier", "Segment", "Rename Tier…", ("Shift+F2",)),
     ActionSpec("delete_tier", "Segment", "Delete Tier", ("Ctrl+Shift+Del",)),
+    # Labels
+    ActionSpec("suggest_labels", "Labels", "&Suggest Labels", ("Ctrl+G",),
+               "Learn the labels of your segments and propose them for the rest of the video"),
+    ActionSpec("ask_next", "Labels", "Ask Me &Next", ("N",),
+               "Go to the part of the video the model is least sure about"),
+    ActionSpec("reject", "Labels", "&Reject Suggestion", ("R",),
+               "Say no to the selected suggestions; they become examples of what the label is not"),
     # Speech
     ActionSpec("transcribe", "Speech", "&Generate Subtitles", ("Ctrl+Shift+G",),
                "Recognise the speech of the video in the background; the cues replace the current ones"),
@@ -105,7 +112,7 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("about", "Help", "&About vidmeta", ("Shift+F1",)),
 )
 
-MENU_ORDER = ("File", "Edit", "Segment", "Speech", "Playback", "View", "Help")
+MENU_ORDER = ("File", "Edit", "Segment", "Labels", "Speech", "Playback", "View", "Help")
 
 
 def specs() -> tuple[ActionSpec, ...]:

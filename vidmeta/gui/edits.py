@@ -176,6 +176,29 @@ def accept_suggestions(doc: ProjectDocument, tier_id: str, ids: Iterable[str], t
     return _replace_segments(doc, target, (*target.segments, *accepted))
 
 
+def reject_suggestions(doc: ProjectDocument, tier_id: str, ids: Iterable[str],
+                       rejected_name: str = "Rejected suggestions") -> ProjectDocument:
+    """Move model suggestions into the rejected tier (created when missing): "not this label here"."""
+    source = doc.tier(tier_id)
+    if source.kind != TierKind.SUGGESTION:
+        raise EditError("only model suggestions can be rejected")
+    taken = _pick(source, ids)
+    gone = {s.id for s in taken}
+    doc = _replace_segments(doc, source, (s for s in source.segments if s.id not in gone))
+    target = next((t for t in doc.tiers if t.kind == TierKind.REJECTED), None)
+    if target is None:
+        doc, target = add_tier(doc, rejected_name, TierKind.REJECTED)
+    return _replace_segments(doc, target, (*target.segments, *(replace(s, confidence=None) for s in taken)))
+
+
+def replace_suggestions(doc: ProjectDocument, tier: Tier) -> ProjectDocument:
+    """Put a fresh suggestions tier in place of the one with its name (keeping that row), or add it."""
+    old = next((t for t in doc.tiers if t.kind == TierKind.SUGGESTION and t.name == tier.name), None)
+    if old is None:
+        return doc.with_tier(tier)
+    return _replace_segments(doc, old, tier.segments)
+
+
 # Label vocabulary ----------------------------------------------------------------------------
 
 

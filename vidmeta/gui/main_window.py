@@ -23,6 +23,7 @@ from vidmeta.gui.documents import DocumentController
 from vidmeta.gui.editing import EditController
 from vidmeta.gui.jobs_panel import JobsPanel, StatusJobIndicator
 from vidmeta.gui.label_panel import LabelPanel
+from vidmeta.gui.labelling import LabellingController
 from vidmeta.gui.media_loader import MediaLoader
 from vidmeta.gui.player import Player
 from vidmeta.gui.session import EditorSession
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.editing = EditController(self)
         self.media_loader = MediaLoader(self)
         self.subtitles = SubtitleController(self)
+        self.labelling = LabellingController(self)
         self._build_menus()
         self._connect()
         self._on_video(None)

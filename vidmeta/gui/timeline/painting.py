@@ -134,6 +134,8 @@ def segment_rect(row_rect: QRectF, scale: TimeScale, start: float, end: float) -
 
 def _caption(seg: Segment, kind: TierKind | None) -> str:
     parts = [x for x in (seg.label, seg.text) if x]
+    if kind == TierKind.REJECTED and seg.label:
+        parts[0] = f"not {seg.label}"
     text = " · ".join(parts)
     if seg.confidence is not None:
         text = f"{text}  {seg.confidence:.2f}" if text else f"{seg.confidence:.2f}"
@@ -157,7 +159,13 @@ def paint_segments(p: QPainter, row_rect: QRectF, scale: TimeScale, segments: It
         else:
             base = colors.get(seg.label, UNLABELLED)
         fill = QColor(base)
-        if kind == TierKind.SUGGESTION:
+        if kind == TierKind.REJECTED:  # greyed and crossed out: what the model must not propose again
+            fill.setAlphaF(0.18)
+            p.fillRect(r, fill)
+            p.fillRect(r, QBrush(QColor(128, 128, 128, 160), Qt.BrushStyle.DiagCrossPattern))
+            p.setPen(QPen(base.darker(150), 1.0, Qt.PenStyle.DotLine))
+            text_color = pal.color(QPalette.ColorRole.PlaceholderText)
+        elif kind == TierKind.SUGGESTION:
             fill.setAlphaF(0.25 + 0.5 * (seg.confidence if seg.confidence is not None else 0.5))
             p.fillRect(r, fill)
             p.fillRect(r, QBrush(base.darker(130), Qt.BrushStyle.BDiagPattern))

@@ -12,7 +12,7 @@ from vidmeta.gui.timeline.rows import FIXED_ROWS, RowKind
 
 HEADER_WIDTH = 170
 _KIND_BADGE = {TierKind.ANNOTATION: "", TierKind.SUGGESTION: "model", TierKind.SUBTITLE: "subs",
-               TierKind.CHAPTER: "chapters"}
+               TierKind.CHAPTER: "chapters", TierKind.REJECTED: "rejected"}
 
 
 class TimelineHeader(QWidget):

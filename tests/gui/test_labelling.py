@@ -1,0 +1,121 @@
+"""Few-shot labelling in the window: label a few segments of a real clip, Suggest, review the
+suggestions by keyboard (accept, reject, ask me next), undo, and the refresh after each answer."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from tests.conftest import SHARED_DATA
+from tests.gui.conftest import open_video
+from vidmeta.domain import Label, SegmentSource, TierKind
+from vidmeta.gui import edits
+from vidmeta.gui.worker import JobState
+from vidmeta.labelling import least_certain_window
+
+
+@pytest.fixture(scope="module")
+def scenes_clip():
+    clip = SHARED_DATA / "scenes" / "testvideo.mp4"
+    if not clip.is_file():
+        pytest.skip(f"real clip not available: {clip} is absent (../shared/data sits beside the repo)")
+    return clip
+
+
+def _label(window, *segments):
+    doc = window.session.document
+    for name, color, key in (("first shot", "#e6194b", 1), ("middle shot", "#4363d8", 2), ("third shot", "#3cb44b", 3)):
+        if doc.label(name) is None:
+            doc = edits.add_label(doc, Label(name, color, key))
+    doc, tier_id = edits.ensure_annotation_tier(doc)
+    for start, end, label in segments:
+        doc, _ = edits.create_segment(doc, tier_id, start, end, label=label)
+    window.session.apply(doc, "Label examples")
+    return tier_id
+
+
+def _tier(window, kind):
+    return next((t for t in window.session.document.tiers if t.kind == kind), None)
+
+
+def _press(window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    QTest.keyClick(window.timeline.canvas, key, modifier)
+
+
+def _wait_jobs(qtbot, window, title_prefix, count):
+    qtbot.waitUntil(lambda: sum(1 for j in window.inference_jobs.jobs()
+                                if j.title.startswith(title_prefix) and j.state == JobState.DONE) >= count,
+                    timeout=60000)
+
+
+def test_suggest_review_and_undo_on_a_real_clip(qtbot, window, dialogs, scenes_clip):
+    open_video(qtbot, window, scenes_clip, exact_clock=False)
+    # the shots (scenedetect, tests/test_shots.py): 1.0-6.0, 6.0-13.1, 13.1-23.1 s
+    annotations = _label(window, (1.5, 2.5, "first shot"), (3.0, 4.0, "first shot"),
+                         (7.0, 8.5, "middle shot"), (9.5, 10.5, "middle shot"),
+                         (14.0, 15.5, "third shot"), (16.5, 18.0, "third shot"))
+    window.timeline.canvas.setFocus()
+    _press(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)  # Labels > Suggest Labels
+    _wait_jobs(qtbot, window, "Suggest labels", 1)
+    suggestions = _tier(window, TierKind.SUGGESTION)
+    assert suggestions is not None and suggestions.segments, dialogs.shown
+    assert all(s.source == SegmentSource.MODEL and 0.5 <= s.confidence <= 1.0 for s in suggestions.segments)
+    assert window.timeline.canvas.tier_row(suggestions.id) is not None  # the row is on the timeline
+    first = [s for s in suggestions.segments if s.label == "first shot"]
+    middle = [s for s in suggestions.segments if s.label == "middle shot"]
+    assert first and all(s.start >= 4.0 and s.end <= 6.5 for s in first), suggestions.segments
+    assert middle and all(s.start >= 10.5 and s.end <= 13.5 for s in middle), suggestions.segments
+    undo_depth = window.session.undo_stack.count()
+
+    # Ask me next selects a suggestion (or says it does not know) and moves the playhead there.
+    latest = window.labelling.latest
+    expected = float(latest.descriptors.grid.centres[least_certain_window(latest.scores, latest.examples)])
+    _press(window, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: abs(window.player.position - expected) < 0.05, timeout=5000)
+    status = window.status_message.text()
+    selected = window.timeline.canvas.selected_segments()
+    assert (status.startswith("Is this") and len(selected) == 1) or (status.startswith("Not sure") and not selected)
+
+    # Accept the first-shot suggestion: it becomes the user's, then the suggestions refresh.
+    target = first[0]
+    window.timeline.canvas.set_current_tier(suggestions.id)
+    window.timeline.canvas.select(suggestions.id, {target.id})
+    _press(window, Qt.Key.Key_A)
+    accepted = [s for s in window.session.document.tier(annotations).segments if s.start == target.start]
+    assert accepted and accepted[0].source == SegmentSource.USER and accepted[0].confidence is None
+    _wait_jobs(qtbot, window, "Refresh suggestions", 1)
+    stack = window.session.undo_stack
+    assert stack.undoText() == "Refresh suggestions", [stack.text(i) for i in range(stack.count())]
+    refreshed = _tier(window, TierKind.SUGGESTION)
+    assert refreshed.id == suggestions.id  # the same row, new content
+    assert not any(s.start < target.end and s.end > target.start for s in refreshed.segments)
+
+    # Reject the middle-shot suggestion: it moves to the rejected tier and is not proposed again.
+    no = [s for s in refreshed.segments if s.label == "middle shot"]
+    assert no, refreshed.segments
+    window.timeline.canvas.select(refreshed.id, {no[0].id})
+    _press(window, Qt.Key.Key_R)
+    rejected = _tier(window, TierKind.REJECTED)
+    assert rejected is not None and [(s.start, s.label) for s in rejected.segments] == [(no[0].start, "middle shot")]
+    _wait_jobs(qtbot, window, "Refresh suggestions", 2)
+    again = _tier(window, TierKind.SUGGESTION).segments
+    assert not any(s.label == "middle shot" and s.start < no[0].end and s.end > no[0].start for s in again)
+
+    # Undo walks back through refresh, reject, refresh, accept to the first suggestions.
+    for _ in range(window.session.undo_stack.count() - undo_depth):
+        window.undo_action.trigger()
+    assert _tier(window, TierKind.SUGGESTION).segments == suggestions.segments
+    assert _tier(window, TierKind.REJECTED) is None
+    assert len(window.session.document.tier(annotations).segments) == 6
+    assert dialogs.texts("error_dialog") == []
+
+
+def test_suggest_without_examples_explains_what_to_do(qtbot, window, dialogs, gui_video):
+    open_video(qtbot, window, gui_video, exact_clock=False)
+    job = window.labelling.suggest()
+    qtbot.waitUntil(lambda: job.state.finished, timeout=60000)
+    assert job.state == JobState.FAILED
+    (message,) = dialogs.texts("error_dialog")
+    assert "label a few segments first" in message and "Traceback" not in message
+    assert _tier(window, TierKind.SUGGESTION) is None and window.session.undo_stack.count() == 0
