@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     from vidmeta.cli_speech import add_parsers as add_speech_parsers
 
     add_speech_parsers(sub)
+    from vidmeta.cli_labels import add_parsers as add_label_parsers
+
+    add_label_parsers(sub)
     return parser
 
 

@@ -119,3 +119,49 @@ def test_suggest_without_examples_explains_what_to_do(qtbot, window, dialogs, gu
     (message,) = dialogs.texts("error_dialog")
     assert "label a few segments first" in message and "Traceback" not in message
     assert _tier(window, TierKind.SUGGESTION) is None and window.session.undo_stack.count() == 0
+
+
+def test_save_a_label_set_and_apply_it_to_a_second_video(qtbot, window, dialogs, monkeypatch, tmp_path):
+    from tests.labelling.conftest import make_alternating
+    from vidmeta.gui import dialogs as gui_dialogs
+
+    first = make_alternating(tmp_path / "one", first="a", variant=0, scenes=4)
+    second = make_alternating(tmp_path / "two", first="b", variant=1, scenes=4)
+    open_video(qtbot, window, first, exact_clock=False)
+    doc = window.session.document
+    for name, color, key in (("talking", "#e6194b", 1), ("fractal", "#4363d8", 2)):
+        doc = edits.add_label(doc, Label(name, color, key))
+    doc, tier_id = edits.ensure_annotation_tier(doc)
+    for start, end, label in ((0.5, 2.5, "talking"), (3.5, 5.5, "fractal")):
+        doc, _ = edits.create_segment(doc, tier_id, start, end, label=label)
+    window.session.apply(doc, "Label examples")
+
+    asked = []
+    monkeypatch.setattr(gui_dialogs, "choose", lambda parent, title, prompt, items, editable=False:
+                        asked.append((title, list(items))) or "scene kinds")
+    window.actions["save_label_set"].trigger()
+    _wait_jobs(qtbot, window, "Save label set", 1)
+    assert asked[-1][0] == "Save Label Set" and "scene kinds" in window.status_message.text()
+
+    dialogs.answer = dialogs.answer.Discard  # leave the first video without saving
+    open_video(qtbot, window, second, exact_clock=False)
+    assert window.session.document.labels == () and _tier(window, TierKind.SUGGESTION) is None
+    window.actions["apply_label_set"].trigger()
+    assert asked[-1] == ("Apply Label Set", ["scene kinds"])
+    _wait_jobs(qtbot, window, "Apply label set", 1)
+    suggestions = _tier(window, TierKind.SUGGESTION)
+    assert suggestions is not None and {s.label for s in suggestions.segments} == {"talking", "fractal"}
+    assert {label.name for label in window.session.document.labels} == {"talking", "fractal"}  # with their colours
+    assert window.session.document.label("talking").color == "#e6194b"
+    assert window.session.undo_stack.undoText() == "Apply label set scene kinds"
+    window.undo_action.trigger()  # one step takes back both the suggestions and the set's labels
+    assert window.session.document.labels == () and _tier(window, TierKind.SUGGESTION) is None
+    assert dialogs.texts("error_dialog") == []
+
+
+def test_a_damaged_label_set_file_shows_a_dialog(qtbot, window, dialogs, tmp_path):
+    bad = tmp_path / "broken.vidmeta-labels.json"
+    bad.write_text('{"format": "vidmeta-label-set", "version": 1, "examples": [')
+    assert window.labelling.import_label_set(bad) is None
+    (message,) = dialogs.texts("error_dialog")
+    assert str(bad) in message and "label set" in message and "Traceback" not in message

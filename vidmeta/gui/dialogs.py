@@ -72,6 +72,12 @@ def ask_name(parent: QWidget | None, title: str, prompt: str, text: str = "") ->
     return value.strip() if ok and value.strip() else None
 
 
+def choose(parent: QWidget | None, title: str, prompt: str, items: list[str], *, editable: bool = False) -> str | None:
+    """One of ``items`` (or, when editable, a new name typed in), None when cancelled."""
+    value, ok = QInputDialog.getItem(parent, title, prompt, items, 0, editable)
+    return value.strip() if ok and value.strip() else None
+
+
 class TextDialog(QDialog):
     def __init__(self, parent: QWidget | None, title: str, prompt: str, text: str):
         super().__init__(parent)

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog
 
-from vidmeta.domain import ProjectDocument, TierKind
-from vidmeta.gui import edits
+from vidmeta.domain import Label, ProjectDocument, TierKind, VidmetaError
+from vidmeta.gui import dialogs, edits
 from vidmeta.gui.edits import EditError
 from vidmeta.gui.worker import JobHandle
 
@@ -44,6 +45,10 @@ class LabellingController(QObject):
         a["suggest_labels"].triggered.connect(lambda: self.suggest())
         a["reject"].triggered.connect(lambda: self.reject())
         a["ask_next"].triggered.connect(lambda: self.ask_next())
+        a["save_label_set"].triggered.connect(lambda: self.save_label_set())
+        a["apply_label_set"].triggered.connect(lambda: self.apply_label_set())
+        a["export_label_set"].triggered.connect(lambda: self.export_label_set())
+        a["import_label_set"].triggered.connect(lambda: self.import_label_set())
         a["accept"].triggered.connect(lambda: self._answered())  # after EditController.accept (connected first)
         window.session.videoChanged.connect(lambda _media: self._forget())
 
@@ -65,6 +70,111 @@ class LabellingController(QObject):
         return self.w.run_job(f"Suggest labels: {path.name}", factory,
                               on_success=lambda result: self._show(path, _examples_key(doc), result, "Suggest labels"))
 
+    def save_label_set(self, name: str | None = None) -> JobHandle | None:
+        """Keep the labelled segments of this video in a named label set of the library."""
+        from vidmeta.labelling.label_sets import LabelSetLibrary
+        from vidmeta.pipeline.labelling_jobs import save_label_set_job
+
+        path = self.w.session.video_path
+        if path is None:
+            self.w.show_status("Save label set: open a video first")
+            return None
+        if name is None:
+            names = self._library_names()
+            if names is None:
+                return None
+            name = dialogs.choose(self.w, "Save Label Set", "Label set (pick one to extend, or type a new name):",
+                                  names or ["My labels"], editable=True)
+            if name is None:
+                return None
+        doc = self.w.session.document
+
+        def saved(label_set) -> None:
+            self.w.show_status(f"Label set “{label_set.name}”: {len(label_set.examples)} example windows of "
+                               f"{', '.join(label_set.labels)} from {len(label_set.videos)} video(s)")
+
+        return self.w.run_job(f"Save label set: {name}",
+                              lambda cancel: save_label_set_job(path, doc, name, cancel=cancel,
+                                                                library=LabelSetLibrary()), on_success=saved)
+
+    def apply_label_set(self, name: str | None = None) -> JobHandle | None:
+        """Suggest the labels of a library label set for this video."""
+        from vidmeta.labelling.label_sets import LabelSetLibrary
+        from vidmeta.pipeline.labelling_jobs import apply_label_set_job
+
+        path = self.w.session.video_path
+        if path is None:
+            self.w.show_status("Apply label set: open a video first")
+            return None
+        if name is None:
+            names = self._library_names()
+            if not names:
+                if names is not None:
+                    self.w.show_status("Apply label set: the library has none yet (Labels > Save Label Set)")
+                return None
+            name = dialogs.choose(self.w, "Apply Label Set", "Label set:", names)
+            if name is None:
+                return None
+        try:
+            label_set = LabelSetLibrary().get(name)
+        except VidmetaError as exc:
+            dialogs.show_error(self.w, exc.user_message(), title="Apply label set")
+            return None
+        doc = self.w.session.document
+        return self.w.run_job(
+            f"Apply label set {name}: {path.name}",
+            lambda cancel: apply_label_set_job(path, label_set, cancel=cancel, document=doc),
+            on_success=lambda result: self._show(path, _examples_key(doc), result, f"Apply label set {name}",
+                                                 vocabulary=label_set.colors))
+
+    def export_label_set(self, name: str | None = None, target: str | Path | None = None) -> Path | None:
+        from vidmeta.labelling.label_sets import FILE_SUFFIX, LabelSetLibrary
+
+        if name is None:
+            names = self._library_names()
+            if not names:
+                return None
+            name = dialogs.choose(self.w, "Export Label Set", "Label set:", names)
+        if name is None:
+            return None
+        if target is None:
+            target, _ = QFileDialog.getSaveFileName(self.w, "Export Label Set", f"{name}{FILE_SUFFIX}",
+                                                    f"Label sets (*{FILE_SUFFIX});;All files (*)")
+            if not target:
+                return None
+        try:
+            out = LabelSetLibrary().export(name, target)
+        except (VidmetaError, OSError) as exc:
+            dialogs.show_error(self.w, f"Export label set failed: {dialogs.error_text(exc)}", title="Export label set")
+            return None
+        self.w.show_status(f"Label set “{name}” written to {out}")
+        return out
+
+    def import_label_set(self, source: str | Path | None = None) -> str | None:
+        from vidmeta.labelling.label_sets import FILE_SUFFIX, LabelSetLibrary
+
+        if source is None:
+            source, _ = QFileDialog.getOpenFileName(self.w, "Import Label Set", "",
+                                                    f"Label sets (*{FILE_SUFFIX} *.json);;All files (*)")
+            if not source:
+                return None
+        try:
+            label_set = LabelSetLibrary().import_file(source)
+        except VidmetaError as exc:
+            dialogs.show_error(self.w, exc.user_message(), title="Import label set")
+            return None
+        self.w.show_status(f"Label set “{label_set.name}” imported: {', '.join(label_set.labels)}")
+        return label_set.name
+
+    def _library_names(self) -> list[str] | None:
+        from vidmeta.labelling.label_sets import LabelSetLibrary
+
+        try:
+            return LabelSetLibrary().names()
+        except VidmetaError as exc:
+            dialogs.show_error(self.w, exc.user_message(), title="Label library")
+            return None
+
     def refresh(self) -> JobHandle | None:
         """Re-score after an answer, in the background, from the last suggestion's descriptors."""
         from vidmeta.pipeline.labelling_jobs import refresh_suggestions_job
@@ -77,19 +187,26 @@ class LabellingController(QObject):
             return None
         return self.w.run_job(
             "Refresh suggestions",
-            lambda cancel: refresh_suggestions_job(doc, latest.descriptors, cancel=cancel, duration=latest.duration),
+            lambda cancel: refresh_suggestions_job(doc, latest.descriptors, cancel=cancel, duration=latest.duration,
+                                                   extra=latest.extra),
             on_success=lambda result: self._show(path, _examples_key(doc), result, "Refresh suggestions"),
             uses_torch=False,
         )
 
-    def _show(self, path: Path, examples_key: tuple, result: "LabelSuggestions", text: str) -> None:
+    def _show(self, path: Path, examples_key: tuple, result: "LabelSuggestions", text: str, *,
+              vocabulary: dict[str, str] | None = None) -> None:
+        """Put a job's suggestions in the document as one undo step (with the labels of a set it used)."""
         session = self.w.session
         if session.video_path != path:
             return  # another video was opened meanwhile
         if _examples_key(session.document) != examples_key:
             return  # the user answered again while this ran; the refresh queued after it is newer
         self.latest, self._latest_path, self._asked = result, path, set()
-        session.apply(edits.replace_suggestions(session.document, result.tier), text)
+        doc = session.document
+        for name, color in sorted((vocabulary or {}).items()):
+            if doc.label(name) is None:  # a set's labels join the vocabulary, with their colours
+                doc = edits.add_label(doc, Label(name, color, edits.next_free_hotkey(doc.labels)))
+        session.apply(edits.replace_suggestions(doc, result.tier), text)
         labels = ", ".join(result.labels)
         self.w.show_status(f"{len(result.tier.segments)} suggestion(s) for {labels} — N: ask me next, "
                            "A: accept, R: reject, 1–9: relabel")

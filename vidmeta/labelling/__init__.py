@@ -10,6 +10,7 @@ from vidmeta.labelling.descriptors import WindowDescriptors, window_descriptors
 from vidmeta.labelling.examples import Examples, examples_from_document, window_coverage
 from vidmeta.labelling.suggest import (
     SuggestOptions,
+    Support,
     WindowScores,
     least_certain_window,
     score_windows,
@@ -20,6 +21,7 @@ from vidmeta.labelling.suggest import (
 __all__ = [
     "Examples",
     "SuggestOptions",
+    "Support",
     "WindowDescriptors",
     "WindowScores",
     "examples_from_document",

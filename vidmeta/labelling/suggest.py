@@ -34,6 +34,37 @@ class SuggestOptions:
 
 
 @dataclass(frozen=True)
+class Support:
+    """Labelled descriptors to learn from: windows of this video, or examples from a label set."""
+
+    vectors: np.ndarray  # float [E, D]
+    labels: tuple[str, ...]  # [E]
+    groups: np.ndarray  # int [E]: examples from one segment share a group
+    negative_vectors: np.ndarray  # float [N, D]: windows a label was rejected for
+    negative_labels: tuple[str, ...]  # [N]
+
+    @staticmethod
+    def from_examples(descriptors: WindowDescriptors, examples: Examples) -> "Support":
+        return Support(
+            vectors=descriptors.vectors[examples.windows],
+            labels=examples.labels,
+            groups=np.asarray(examples.groups, dtype=np.int64),
+            negative_vectors=descriptors.vectors[examples.negative_windows],
+            negative_labels=examples.negative_labels,
+        )
+
+    def plus(self, other: "Support") -> "Support":
+        offset = int(self.groups.max()) + 1 if len(self.groups) else 0
+        return Support(
+            vectors=np.concatenate([self.vectors, other.vectors]),
+            labels=self.labels + other.labels,
+            groups=np.concatenate([self.groups, other.groups + offset]),
+            negative_vectors=np.concatenate([self.negative_vectors, other.negative_vectors]),
+            negative_labels=self.negative_labels + other.negative_labels,
+        )
+
+
+@dataclass(frozen=True)
 class WindowScores:
     labels: tuple[str, ...]  # the label names, the columns of ``probabilities`` (unknown is the last)
     probabilities: np.ndarray  # float [W, C+1]
@@ -98,26 +129,26 @@ def _threshold(vectors: np.ndarray, labels: np.ndarray, groups: np.ndarray, clas
     return threshold if threshold > 1e-3 else 2.0
 
 
-def score_windows(descriptors: WindowDescriptors, examples: Examples, options: SuggestOptions = SuggestOptions()) -> WindowScores:
-    if len(examples.windows) == 0:
+def score_windows(descriptors: WindowDescriptors, support: Support, options: SuggestOptions = SuggestOptions()) -> WindowScores:
+    if len(support.labels) == 0:
         raise LabellingError(None, "label a few segments first (select a segment and press 1-9): "
                                    "no labelled segment covers half an analysis window")
-    names = examples.label_names
+    names = tuple(sorted(set(support.labels)))
     index = {name: i for i, name in enumerate(names)}
-    y = np.array([index[name] for name in examples.labels])
-    support = descriptors.vectors[examples.windows].astype(np.float64)
-    prototypes = np.stack([support[y == c].mean(0) for c in range(len(names))])
+    y = np.array([index[name] for name in support.labels])
+    examples = support.vectors.astype(np.float64)
+    prototypes = np.stack([examples[y == c].mean(0) for c in range(len(names))])
     vectors = descriptors.vectors.astype(np.float64)
     distances = _squared_distances(vectors, prototypes)
     typical = _typical_distance(vectors)
-    threshold = _threshold(support, y, examples.groups, len(names), options.unknown_quantile, typical)
+    threshold = _threshold(examples, y, support.groups, len(names), options.unknown_quantile, typical)
     threshold *= options.threshold_scale
     temperature = threshold / 4  # a window at the threshold is e^4 ~ 55x less likely than one on a prototype
     vetoed = distances.copy()
     for c, name in enumerate(names):
-        rows = [w for w, label in zip(examples.negative_windows, examples.negative_labels) if label == name]
+        rows = [i for i, label in enumerate(support.negative_labels) if label == name]
         if rows:
-            nearest_negative = _squared_distances(vectors, vectors[np.array(rows)]).min(1)
+            nearest_negative = _squared_distances(vectors, support.negative_vectors[rows].astype(np.float64)).min(1)
             vetoed[nearest_negative < distances[:, c], c] = np.inf
     logits = -np.concatenate([vetoed, np.full((len(vectors), 1), threshold)], axis=1) / temperature
     logits -= logits.max(1, keepdims=True)
@@ -157,8 +188,9 @@ def suggest_segments(
         label = decisions[start]
         mean_confidence = float(np.clip(confidence[start:i].mean(), 0.0, 1.0))
         if label != scores.unknown and i - start >= options.min_windows and mean_confidence >= options.min_confidence:
-            begin = max(0.0, float(centres[start]) - half_hop)
-            end = min(end_of_media, float(centres[i - 1]) + half_hop)
+            # The first and last windows reach the ends of the media; others own hop/2 either side.
+            begin = 0.0 if start == 0 else max(0.0, float(centres[start]) - half_hop)
+            end = end_of_media if i == len(decisions) else min(end_of_media, float(centres[i - 1]) + half_hop)
             if end > begin:
                 segments.append(Segment(begin, end, scores.labels[label],
                                         confidence=mean_confidence,
