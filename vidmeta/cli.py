@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     from vidmeta.cli_labels import add_parsers as add_label_parsers
 
     add_label_parsers(sub)
+    from vidmeta.cli_summary import add_parsers as add_summary_parsers
+
+    add_summary_parsers(sub)
     return parser
 
 

@@ -30,6 +30,7 @@ EXTRACTOR_VERSIONS = {
     "vad": 1,
     "speech": 1,
     "speakers": 2,
+    "shots": 1,  # vidmeta.media.shots, stored by the summary job
 }
 _META = "__meta__"
 
