@@ -1,7 +1,7 @@
 """vidmeta-cli summarize: chapters, a text summary, a storyboard and chapter files for a video.
 
     vidmeta-cli summarize VIDEO --out DIR [--project FILE] [--min-chapter SECONDS] [--sentences N]
-                          [--subtitles FILE] [--mux OUT.mkv]
+                          [--subtitles FILE] [--reel-share 0.2] [--mux OUT.mkv]
 
 The transcript comes from the video's project (its subtitle cues) or from --subtitles (SRT, VTT,
 ASS); labels from the project's annotation tiers. Without either, chapters come from the picture.
@@ -24,6 +24,8 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--subtitles", help="a subtitle file to use as the transcript")
     p.add_argument("--min-chapter", type=float, default=None, help="shortest chapter in seconds (default 30)")
     p.add_argument("--sentences", type=int, default=5, help="sentences in the text summary (default 5)")
+    p.add_argument("--reel-share", type=float, default=0.2,
+                   help="length of the highlight reel (reel.mp4) as a share of the video (default 0.2; 0: none)")
     p.add_argument("--mux", help="also write a copy of the video with the chapters in it (e.g. out.mkv)")
     p.set_defaults(func=cmd_summarize)
 
@@ -47,11 +49,14 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         doc = dataclasses.replace(doc, cues=tuple(import_subtitles(args.subtitles)))
     if args.min_chapter is not None and args.min_chapter <= 0:
         raise VidmetaError(None, "--min-chapter must be positive")
+    if not 0 <= args.reel_share < 1:
+        raise VidmetaError(None, "--reel-share must be at least 0 and below 1")
     chapter_options = ChapterOptions() if args.min_chapter is None else ChapterOptions(min_length=args.min_chapter)
     summary = run_with_progress(
         summarize_job(path, doc, cancel=CancelToken(), chapter_options=chapter_options,
-                      summary_options=SummaryOptions(sentences=max(1, args.sentences))), desc=path.name)
-    files = write_summary(summary, args.out, title=path.stem)
+                      summary_options=SummaryOptions(sentences=max(1, args.sentences)), reel_share=args.reel_share),
+        desc=path.name)
+    files = write_summary(summary, args.out, title=path.stem, video=path)
     if args.mux:
         files["muxed"] = mux_chapters(path, files["ffmetadata"], args.mux)
     print(f"{len(summary.chapters)} chapter(s), {len(summary.shots)} shot change(s), "

@@ -107,3 +107,32 @@ def test_a_video_without_sound_or_faces_still_gets_shots_chapters_and_a_storyboa
     assert [round(c.start, 1) for c in summary.chapters] == [0.0, 6.0, 13.1]  # 1.0 and 23.1 are too near the ends
     assert len(summary.frames) == len(summary.chapters) and summary.frames[0].shape[2] == 3
     assert summary.digest.sentences == () and all(c.title.startswith("Chapter") for c in summary.chapters)
+
+
+def test_the_knapsack_takes_the_best_pieces_that_fit():
+    from vidmeta.summary.reel import ReelPiece, choose_pieces
+
+    pieces = [ReelPiece(0, 4, 0.9, "a"), ReelPiece(10, 12, 0.5, "b"), ReelPiece(20, 22, 0.5, "c"),
+              ReelPiece(3, 5, 1.0, "overlaps a, better"), ReelPiece(30, 35, 0.2, "d")]
+    chosen = choose_pieces(pieces, budget=6.0)
+    assert [p.why for p in chosen] == ["overlaps a, better", "b", "c"]  # 6 s, score 2.0 (a+b = 1.4 would fit too)
+    assert sum(p.end - p.start for p in chosen) <= 6.0
+    assert choose_pieces(pieces, budget=1.0) == []
+
+
+def test_the_reel_fits_its_budget_and_plays(summarized, chaptered_video, tmp_path):
+    from vidmeta.media import probe
+    from vidmeta.summary.reel import ReelPiece, cut_reel, keyframe_times
+
+    video, _ = chaptered_video
+    budget = 0.2 * summarized.duration
+    assert summarized.reel and sum(p.end - p.start for p in summarized.reel) <= budget + 1e-6
+    out, how = cut_reel(video, list(summarized.reel), tmp_path / "reel.mp4")
+    info = probe(out)
+    assert info.video is not None and info.audio is not None and info.duration <= budget + 0.3
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-f", "null", "-"], check=True)  # decodes to the end
+    keys = keyframe_times(video)
+    on_keys = [ReelPiece(float(k), float(k) + 1.0, 1.0, "") for k in keys[:2]]
+    copied, how = cut_reel(video, on_keys, tmp_path / "copy.mp4")
+    # a stream copy ends on a packet boundary: up to a few frames (and audio frames) past the outpoint
+    assert how == "stream copy" and probe(copied).duration == pytest.approx(2.0, abs=0.5)

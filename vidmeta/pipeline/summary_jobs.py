@@ -15,7 +15,9 @@ from vidmeta.media.shots import ShotOptions, detect_shots
 from vidmeta.pipeline.jobs import Job, scaled
 from vidmeta.store.fingerprint import fingerprint_file
 from vidmeta.summary import ChapterOptions, SummaryOptions, propose_chapters, representative_times, summarize_text
+from vidmeta.summary.reel import choose_pieces, reel_candidates
 from vidmeta.summary.report import VideoSummary
+from vidmeta.summary.text import sentences_from_cues
 
 
 def shots_job(path: str | Path, *, cancel: CancelToken, options: ShotOptions = ShotOptions(),
@@ -41,7 +43,9 @@ def summarize_job(
     chapter_options: ChapterOptions = ChapterOptions(),
     summary_options: SummaryOptions = SummaryOptions(),
     shot_options: ShotOptions = ShotOptions(),
+    reel_share: float = 0.2,
 ) -> Job[VideoSummary]:
+    """``reel_share``: the highlight reel's length as a share of the duration (0: no reel)."""
     from vidmeta.media.frames import open_frames
 
     shots = yield from scaled(shots_job(path, cancel=cancel, options=shot_options), 0.0, 0.3)
@@ -62,5 +66,8 @@ def summarize_job(
         yield Progress(0.95, "Storyboard frames")
         with open_frames(path) as reader:
             frames = [frame for _, frame in reader.frames_at(times)]
+    reel = choose_pieces(reel_candidates(sentences_from_cues(list(document.cues)), chapters, times, duration),
+                         reel_share * duration) if reel_share > 0 else []
     yield Progress(1.0, "Summary ready", f"{len(chapters)} chapters")
-    return VideoSummary(duration, tuple(shots), tuple(chapters), digest, tuple(times), tuple(frames))
+    return VideoSummary(duration, tuple(shots), tuple(chapters), digest, tuple(times), tuple(frames), tuple(reel),
+                        has_video=features.media.has_video, has_audio=features.media.has_audio)
