@@ -17,7 +17,7 @@ APT_PACKAGES := ffmpeg espeak-ng xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb
 
 export QT_XCB_GL_INTEGRATION ?= none
 
-.PHONY: run test bench bench-meta setup system-deps sample clean
+.PHONY: run test bench bench-meta bench-fewshot setup system-deps sample clean
 
 run: setup
 	$(VENV)/bin/vidmeta $(if $(VIDEO),"$(VIDEO)",$(SAMPLE))
@@ -33,6 +33,9 @@ bench: setup
 
 bench-meta: setup
 	$(PY) tests/benchmarks/bench_meta.py
+
+bench-fewshot: setup
+	$(PY) tests/benchmarks/bench_fewshot.py
 
 setup: system-deps $(STAMP) $(SAMPLE)
 

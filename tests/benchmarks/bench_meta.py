@@ -9,6 +9,7 @@ Usage:
     python tests/benchmarks/bench_meta.py --full           # paper-like settings, for a GPU
     python tests/benchmarks/bench_meta.py --runs protonet-squared_euclidean anil
     python tests/benchmarks/bench_meta.py --docs docs/benchmarks.md   # also rewrite that section
+    python tests/benchmarks/bench_meta.py --from-results build/bench-meta/results.json --docs docs/benchmarks.md
 
 Checkpoints (one .safetensors per learner, loadable with vidmeta.meta.load_learner) and
 results.json go to --out (default build/bench-meta). Evaluation episodes use a fixed seed that
@@ -18,6 +19,7 @@ is never used for validation or tuning.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -33,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from meta_report import extra_table, published_table, results_table, write_section  # noqa: E402
+from meta_report import extra_table, published_table, results_table, section, write_section  # noqa: E402
 from meta_settings import CONV4, EVAL_QUERIES, SETTINGS, Plan, full_plan, reduced_plan, select  # noqa: E402
 from vidmeta.meta import (  # noqa: E402
     ArrayDataset,
@@ -44,6 +46,8 @@ from vidmeta.meta import (  # noqa: E402
     evaluate,
     load_image_folder,
     load_omniglot,
+    read_checkpoint_config,
+    save_learner,
     select_device,
     split_classes,
     train_job,
@@ -89,6 +93,11 @@ def evaluate_all(learner, test: ArrayDataset, plan: Plan) -> tuple[dict, float]:
     return out, time.perf_counter() - start
 
 
+def machine_description(device: torch.device) -> str:
+    gpu = torch.cuda.get_device_name(device) if device.type == "cuda" else "no GPU"
+    return f"{os.cpu_count()}-core CPU, {gpu}"
+
+
 def area_resized(source: Path) -> ArrayDataset:
     """small2 prepared another way (area averaging instead of antialiased bilinear): a robustness check."""
     native = load_image_folder(source, invert=True)
@@ -105,7 +114,16 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     parser.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
     parser.add_argument("--docs", type=Path, help="rewrite the meta-learning section of this Markdown file")
+    parser.add_argument("--from-results", type=Path, help="only report a previous run's results.json (with --docs)")
     args = parser.parse_args()
+
+    if args.from_results:
+        summary = json.loads(args.from_results.read_text())
+        summary.setdefault("machine", f"{summary.get('cpu_count')}-core CPU, no GPU")
+        print(section(summary))
+        if args.docs:
+            write_section(args.docs, section(summary))
+        return 0
 
     torch.set_num_threads(args.threads)
     small1, small2 = args.data / "images_background_small1.zip", args.data / "images_background_small2.zip"
@@ -139,7 +157,8 @@ def main() -> int:
                                  checkpoint=args.out / "pretrained-conv4.safetensors"))
         log(f"  pre-training: {result.steps} steps, {result.seconds:.0f} s, validation {result.best_accuracy:.4f}")
         results["conv4 pre-trained only (ProtoNet)"] = dict(
-            zip(("eval", "eval_seconds"), evaluate_all(pretrained, test, plan)), train_seconds=result.seconds
+            zip(("eval", "eval_seconds"), evaluate_all(pretrained, test, plan)), train_seconds=result.seconds,
+            steps=result.steps, best_step=result.best_step, validation=result.best_accuracy,
         )
 
     best = None
@@ -154,9 +173,15 @@ def main() -> int:
                                  checkpoint=args.out / f"{run.name}.safetensors",
                                  checkpoint_extra={"benchmark": "omniglot", "pretrained_mapping": run.pretrained}))
         log(f"  {result.steps} steps ({result.stopped}), {result.seconds:.0f} s, validation {result.best_accuracy:.4f}")
+        if run.shift_views:
+            # Test-time shift averaging is not validated per step (5x the cost); it is part of the
+            # saved learner, so load_learner gives what the table measured.
+            result.learner.spec = dataclasses.replace(result.learner.spec, shift_views=run.shift_views)
+            save_learner(result.learner, args.out / f"{run.name}.safetensors",
+                         extra=read_checkpoint_config(args.out / f"{run.name}.safetensors").get("extra"))
         evaluation, seconds = evaluate_all(result.learner, test, plan)
         results[run.name] = {"eval": evaluation, "eval_seconds": seconds, "train_seconds": result.seconds,
-                             "validation": result.best_accuracy, "steps": result.steps}
+                             "validation": result.best_accuracy, "steps": result.steps, "best_step": result.best_step}
         if run.name == "protonet-squared_euclidean":
             best = result.learner
 
@@ -164,9 +189,10 @@ def main() -> int:
     if best is not None:
         log("robustness: ProtoNet on small2 resized with area averaging instead of antialiased bilinear")
         area = area_resized(small2)
+        area_features = embed_dataset(best, area)
         for ways, shots in ((5, 1), (20, 1)):
             r = evaluate(best, area, ways=ways, shots=shots, queries=EVAL_QUERIES, episodes=plan.eval_episodes,
-                         seed=EVAL_SEED)
+                         seed=EVAL_SEED, features=area_features)
             extra[f"protonet-squared_euclidean, area-resized inputs, {ways}-way {shots}-shot"] = {
                 "accuracy": r.accuracy, "ci95": r.ci95}
         log(f"  {extra}")
@@ -175,7 +201,7 @@ def main() -> int:
     summary = {
         "date": datetime.date.today().isoformat(), "setting": "full" if args.full else "reduced",
         "command": " ".join([Path(sys.executable).name] + sys.argv), "wall_seconds": wall,
-        "device": str(device), "threads": args.threads, "cpu_count": os.cpu_count(), "platform": platform.platform(),
+        "device": str(device), "machine": machine_description(device), "threads": args.threads, "cpu_count": os.cpu_count(), "platform": platform.platform(),
         "torch": torch.__version__, "load_average_start": load_start, "load_average_end": os.getloadavg()[0],
         "results": results, "extra": extra,
     }
@@ -186,7 +212,7 @@ def main() -> int:
         print(extra_table(extra) + "\n")
     log(f"done in {wall / 60:.1f} min; checkpoints and results.json in {args.out}")
     if args.docs:
-        write_section(args.docs, f"Measured: see results.json.\n\n{table}\n\n{published_table()}\n")
+        write_section(args.docs, section(summary))
     return 0
 
 

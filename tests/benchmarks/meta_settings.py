@@ -39,6 +39,7 @@ class Run:
     spec: LearnerSpec
     options: TrainOptions
     pretrained: bool = True  # start from the classification-pretrained mapping
+    shift_views: int = 0  # metric learners: test-time shift averaging set after training (LearnerSpec)
 
 
 @dataclass(frozen=True)
@@ -69,32 +70,36 @@ def reduced_plan() -> Plan:
     # Every run also validates its starting point (the pre-trained mapping) and keeps whichever
     # of start and later steps validates best.
     tune = dict(learning_rate=1e-4, validate_at_start=True, validate_every=30)
-    gradient = dict(ways=5, shots=1, queries=5, meta_batch_size=4, validation_ways=5, validation_episodes=100,
-                    validate_every=15, max_steps=30, learning_rate=1e-4, validate_at_start=True)
+    gradient = dict(ways=5, shots=1, queries=5, meta_batch_size=4, validation_ways=5, validation_episodes=50,
+                    validate_every=30, max_steps=30, learning_rate=1e-4, validate_at_start=True)
     inner = dict(head_scale=0.01, inner_lr=0.01)
     runs = (
-        Run("protonet-squared_euclidean", _spec("protonet"), _episodes(ways=60, max_steps=60, **tune)),
-        Run("protonet-cosine", _spec("protonet", distance="cosine"), _episodes(ways=60, max_steps=60, **tune)),
-        Run("protonet-manhattan", _spec("protonet", distance="manhattan"), _episodes(ways=60, max_steps=60, **tune)),
+        Run("protonet-squared_euclidean", _spec("protonet"), _episodes(ways=60, max_steps=60, **tune),
+            shift_views=1),
+        Run("protonet-cosine", _spec("protonet", distance="cosine"), _episodes(ways=60, max_steps=60, **tune),
+            shift_views=1),
+        Run("protonet-manhattan", _spec("protonet", distance="manhattan"), _episodes(ways=60, max_steps=60, **tune),
+            shift_views=1),
         Run("protonet-mahalanobis", _spec("protonet", distance="mahalanobis"),
-            _episodes(ways=60, max_steps=60, **tune)),
-        Run("matching-cosine", _spec("matching", distance="cosine"), _episodes(ways=20, max_steps=60, **tune)),
+            _episodes(ways=60, max_steps=60, **tune), shift_views=1),
+        Run("matching-cosine", _spec("matching", distance="cosine"), _episodes(ways=20, max_steps=60, **tune), shift_views=1),
         Run("relation", _spec("relation"),
-            _episodes(ways=20, max_steps=150, learning_rate=1e-3, validate_every=50, validate_at_start=False)),
+            _episodes(ways=20, max_steps=150, learning_rate=1e-3, validate_every=50, validate_at_start=False),
+            shift_views=1),
         Run("anil", _spec("anil", inner_steps=3, eval_inner_steps=5, **inner), _episodes(max_steps=60, **tune)),
         Run("maml", _spec("maml", inner_steps=1, eval_inner_steps=3, **inner), _episodes(**gradient)),
         Run("fomaml", _spec("fomaml", inner_steps=1, eval_inner_steps=3, **inner), _episodes(**gradient)),
         Run("metasgd", _spec("metasgd", inner_steps=1, eval_inner_steps=3, **inner), _episodes(**gradient)),
         Run("reptile", _spec("reptile", inner_steps=3, eval_inner_steps=3, **inner), _episodes(**gradient)),
     )
-    return Plan(pretrain, runs, 1000, {5: 200, 20: 50})
+    return Plan(pretrain, runs, 1000, {5: 100, 20: 30})
 
 
 def full_plan() -> Plan:
     def scratch(name: str, spec: LearnerSpec, **kw) -> Run:
-        options = _episodes(lr_schedule="step", lr_step_every=2000, learning_rate=1e-3, validate_every=500,
-                            patience=10, **kw)
-        return Run(name, spec, options, pretrained=False)
+        base = dict(lr_schedule="step", lr_step_every=2000, learning_rate=1e-3, validate_every=500, patience=10)
+        views = 1 if spec.kind in ("protonet", "matching", "relation") else 0
+        return Run(name, spec, _episodes(**(base | kw)), pretrained=False, shift_views=views)
 
     maml = dict(ways=5, shots=1, queries=5, meta_batch_size=32, max_steps=20000, validation_ways=5,
                 lr_schedule="constant", validate_every=1000)

@@ -39,3 +39,21 @@ def test_empty_windows_pool_to_zero_with_zero_count():
     mean, count = pool_mean(np.array([0.5]), np.array([[4.0, 5.0]]), grid)
     assert count.tolist() == [1, 0, 0]
     assert mean[1:].tolist() == [[0.0, 0.0], [0.0, 0.0]]
+
+
+def test_pooled_means_equal_the_plain_mean_of_each_window():
+    """Block sums between window edges give the same means as averaging each window's samples."""
+    from vidmeta.features.windows import make_windows, pool_mean, window_slices
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(0, 50))
+        times = np.sort(rng.uniform(0, 10, n))
+        values = rng.normal(size=(n, 3))
+        grid = make_windows(duration=float(rng.uniform(0.1, 12)), window=float(rng.uniform(0.2, 3)),
+                            hop=float(rng.uniform(0.1, 2)))
+        mean, count = pool_mean(times, values, grid)
+        lo, hi = window_slices(times, grid)
+        expected = np.array([values[a:b].mean(0) if b > a else np.zeros(3) for a, b in zip(lo, hi)])
+        np.testing.assert_allclose(mean, expected.reshape(len(grid), 3), atol=1e-12)
+        np.testing.assert_array_equal(count, hi - lo)

@@ -39,11 +39,28 @@ def pool_mean(times: np.ndarray, values: np.ndarray, grid: WindowGrid) -> tuple[
     """Mean of the samples in each window ([W, ...], zeros where empty) and the count per window."""
     values = np.asarray(values, dtype=np.float64)
     lo, hi = window_slices(times, grid)
-    csum = np.concatenate([np.zeros((1,) + values.shape[1:]), np.cumsum(values, axis=0)])
     count = hi - lo
     shape = (-1,) + (1,) * (values.ndim - 1)
-    mean = (csum[hi] - csum[lo]) / np.maximum(count, 1).reshape(shape)
+    mean = _window_sums(values, lo, hi) / np.maximum(count, 1).reshape(shape)
     return mean, count
+
+
+def _window_sums(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Sum of values[lo[w]:hi[w]] for every window.
+
+    Sums the samples between consecutive window edges once (np.add.reduceat), then takes prefix
+    sums over those blocks only: an hour of 100 Hz audio frames has 360,000 rows but only about
+    15,000 edges, and a prefix sum over every row was most of the time of Suggest Labels.
+    """
+    n = len(values)
+    out_shape = (len(lo),) + values.shape[1:]
+    if n == 0:
+        return np.zeros(out_shape)
+    cuts = np.unique(np.concatenate([lo, hi, [0, n]]))
+    cuts = cuts[cuts <= n]
+    blocks = np.add.reduceat(values, cuts[:-1], axis=0)  # block k: values[cuts[k]:cuts[k + 1]]
+    prefix = np.concatenate([np.zeros((1,) + values.shape[1:]), np.cumsum(blocks, axis=0)])  # up to cuts[k]
+    return prefix[np.searchsorted(cuts, hi)] - prefix[np.searchsorted(cuts, lo)]
 
 
 def pool_mean_std(times: np.ndarray, values: np.ndarray, grid: WindowGrid) -> tuple[np.ndarray, np.ndarray]:

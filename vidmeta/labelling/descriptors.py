@@ -113,11 +113,27 @@ def modality_rows(windows: WindowFeatures) -> list[tuple[str, np.ndarray, np.nda
     return parts
 
 
-def window_descriptors(windows: WindowFeatures) -> WindowDescriptors:
+def window_descriptors(
+    windows: WindowFeatures, *, also: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = ()
+) -> WindowDescriptors:
+    """Descriptors of a video's windows.
+
+    ``also``: more (raw rows, present) per modality to take the standardising statistics over, with
+    the video's own windows; e.g. the examples of a label set from other videos. Statistics of
+    one video alone remove what the whole video shares, which is what tells it from another video
+    (a person, a place); pooled over the examples' videos too, that difference survives.
+    """
     parts = modality_rows(windows)
     if not parts:
         raise LabellingError(None, "the video has neither pictures nor sound to learn labels from")
-    stats = {name: _stats(rows, present) for name, rows, present in parts}
+    stats = {}
+    for name, rows, present in parts:
+        pooled_rows, pooled_present = [rows], [present]
+        for raw, flags in also:
+            if name in raw and raw[name].shape[1] == rows.shape[1]:
+                pooled_rows.append(raw[name])
+                pooled_present.append(np.asarray(flags[name], bool))
+        stats[name] = _stats(np.concatenate(pooled_rows), np.concatenate(pooled_present))
     return WindowDescriptors(
         grid=windows.grid,
         vectors=_fuse(parts, stats),

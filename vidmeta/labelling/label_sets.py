@@ -78,14 +78,19 @@ class LabelSet:
     def videos(self) -> tuple[str, ...]:
         return tuple(sorted({e.video for e in self.examples}))
 
+    def raw_rows(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """The examples' raw features and presence per modality, [E, width] and [E]."""
+        if not self.examples:
+            raise LabellingError(None, f"label set {self.name!r} has no examples")
+        names = [n for n, _ in self.modalities]
+        return ({n: np.stack([e.rows[n] for e in self.examples]) for n in names},
+                {n: np.array([e.present[n] for e in self.examples]) for n in names})
+
     def support_for(self, descriptors: WindowDescriptors) -> Support:
         """The examples as support vectors in ``descriptors``' space (another video's statistics)."""
         if not self.examples:
             raise LabellingError(None, f"label set {self.name!r} has no examples")
-        names = [n for n, _ in self.modalities]
-        raw = {n: np.stack([e.rows[n] for e in self.examples]) for n in names}
-        present = {n: np.array([e.present[n] for e in self.examples]) for n in names}
-        vectors = descriptors.transform(raw, present)
+        vectors = descriptors.transform(*self.raw_rows())
         keys = sorted({(e.fingerprint, e.segment) for e in self.examples})
         group = {k: i for i, k in enumerate(keys)}
         return Support(

@@ -118,7 +118,8 @@ def apply_label_set_job(
     features = yield from scaled(extract_features(path, options=feature_options, cancel=cancel), 0.0, 0.9)
     cancel.raise_if_cancelled()
     yield Progress(0.92, "Scoring windows", f"label set {label_set.name}")
-    descriptors = window_descriptors(features.windows)
+    # Standardised over this video and the set's examples together (see window_descriptors).
+    descriptors = window_descriptors(features.windows, also=[label_set.raw_rows()])
     result = suggestions_from(document or ProjectDocument(), descriptors, options=options,
                               duration=features.media.duration, extra=label_set.support_for(descriptors))
     yield Progress(1.0, "Suggestions ready", f"{len(result.tier.segments)} segments")
