@@ -91,6 +91,12 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("transcribe", "Speech", "&Generate Subtitles", ("Ctrl+Shift+G",),
                "Recognise the speech of the video in the background; the cues replace the current ones"),
     ActionSpec("toggle_subtitles", "Speech", "&Subtitle Editor", ("Ctrl+Shift+U",), checkable=True),
+    # Summary
+    ActionSpec("summarize", "Summary", "&Summarize Video", ("Ctrl+Shift+Y",),
+               "Chapters and a summary from the picture, the subtitles and your labels"),
+    ActionSpec("export_summary", "Summary", "&Export Summary…", ("Ctrl+Alt+Shift+S",),
+               "Chapter files (WebVTT, FFmpeg, list), the summary (Markdown, HTML), storyboard and highlight reel"),
+    ActionSpec("toggle_summary", "Summary", "Summary &Panel", ("Ctrl+Shift+R",), checkable=True),
     # Playback
     ActionSpec("play", "Playback", "&Play / Pause", ("Space",)),
     ActionSpec("frame_back", "Playback", "One Frame Back", ("Left",)),
@@ -120,7 +126,7 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("about", "Help", "&About vidmeta", ("Shift+F1",)),
 )
 
-MENU_ORDER = ("File", "Edit", "Segment", "Labels", "Speech", "Playback", "View", "Help")
+MENU_ORDER = ("File", "Edit", "Segment", "Labels", "Speech", "Summary", "Playback", "View", "Help")
 
 
 def specs() -> tuple[ActionSpec, ...]:

@@ -34,6 +34,10 @@ def _examples_key(doc: ProjectDocument) -> tuple:
     )
 
 
+def _content(segments) -> list[tuple]:
+    return [(s.start, s.end, s.label, s.confidence) for s in segments]
+
+
 class LabellingController(QObject):
     def __init__(self, window: "MainWindow"):
         super().__init__(window)
@@ -203,6 +207,10 @@ class LabellingController(QObject):
             return  # the user answered again while this ran; the refresh queued after it is newer
         self.latest, self._latest_path, self._asked = result, path, set()
         doc = session.document
+        current = next((t for t in doc.tiers if t.kind == TierKind.SUGGESTION and t.name == result.tier.name), None)
+        if not vocabulary and current is not None and _content(current.segments) == _content(result.tier.segments):
+            self.w.show_status(f"Suggestions unchanged ({len(result.tier.segments)}) — N: ask me next")
+            return  # the same proposals again (new ids only): no undo step for nothing
         for name, color in sorted((vocabulary or {}).items()):
             if doc.label(name) is None:  # a set's labels join the vocabulary, with their colours
                 doc = edits.add_label(doc, Label(name, color, edits.next_free_hotkey(doc.labels)))
