@@ -5,6 +5,8 @@
     vidmeta-cli label-set list
     vidmeta-cli label-set export NAME FILE
     vidmeta-cli label-set import FILE [--name NAME]
+    vidmeta-cli meta-train DIR_OR_VIDEO... [--steps N]
+    vidmeta-cli meta-train --go-back
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("name")
     s.add_argument("file")
     s.set_defaults(func=cmd_export)
+    m = subparsers.add_parser("meta-train", help="meta-train the window mapping on your videos (Suggest then uses it)")
+    m.add_argument("paths", nargs="*", help="videos, or folders searched for videos")
+    m.add_argument("--steps", type=int, default=300, help="training steps (default 300)")
+    m.add_argument("--go-back", action="store_true", help="use the previous mapping again (or none)")
+    m.set_defaults(func=cmd_meta_train)
+
     s = sub.add_parser("import", help="read a shared label set file into the library")
     s.add_argument("file")
     s.add_argument("--name", help="store it under this name instead of its own")
@@ -113,4 +121,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     label_set = LabelSetLibrary().import_file(args.file, name=args.name)
     print(f"label set {label_set.name!r} imported: {', '.join(label_set.labels)} "
           f"({len(label_set.examples)} examples)")
+    return EXIT_OK
+
+
+def cmd_meta_train(args: argparse.Namespace) -> int:
+    from vidmeta.domain import VidmetaError
+    from vidmeta.labelling.library_training import LibraryTrainingOptions, MappingStore
+
+    store = MappingStore()
+    if args.go_back:
+        current = store.go_back()
+        print(f"Suggest now uses {current.name if current else 'the raw window descriptors (no learned mapping)'}")
+        return EXIT_OK
+    if not args.paths:
+        raise VidmetaError(None, "name the videos or folders to meta-train on (or --go-back)")
+    if args.steps < 1:
+        raise VidmetaError(None, "--steps must be at least 1")
+    from vidmeta.cli_progress import run_with_progress
+    from vidmeta.domain import CancelToken
+    from vidmeta.pipeline.labelling_jobs import meta_train_library_job
+
+    path = run_with_progress(meta_train_library_job(args.paths, cancel=CancelToken(), store=store,
+                                                    options=LibraryTrainingOptions(steps=args.steps)),
+                             desc="meta-train")
+    print(f"{path}: trained; Suggest uses it from now on (vidmeta-cli meta-train --go-back undoes that)")
     return EXIT_OK

@@ -196,6 +196,9 @@ def _episode_accuracy(classes, described: list, ways: int, shots: int, queries: 
             continue
         protos = []
         for ds, swin in support:
+            if ds is dq:  # the same clip: its own vectors (raw descriptors or a mapping's embeddings)
+                protos.append(ds.vectors[swin].astype(np.float64).mean(0))
+                continue
             raw = {n: ds.raw[n][swin] for n, _ in ds.modalities}
             present = {n: ds.present[swin, i] for i, (n, _) in enumerate(ds.modalities)}
             protos.append(dq.transform(raw, present).astype(np.float64).mean(0))
@@ -229,10 +232,47 @@ def quality(episodes: int) -> dict:
     return out
 
 
+def library_quality(episodes: int, steps: int) -> dict:
+    """(b): a mapping meta-trained on the talking-head and GRID clips (shots as pseudo-classes),
+    judged on the shot task of testvideo.mp4, which it never saw, against (a) on the same episodes."""
+    from vidmeta.domain import CancelToken
+    from vidmeta.labelling.library_training import LibraryTrainingOptions, MappingStore, embed_descriptors
+    from vidmeta.meta import load_learner
+    from vidmeta.pipeline.jobs import run_job
+    from vidmeta.pipeline.labelling_jobs import meta_train_library_job
+
+    store = MappingStore(Path(tempfile.mkdtemp(prefix="vidmeta-bench-mappings-")))
+    options = LibraryTrainingOptions(block_s=3.0, min_windows=3, steps=steps)
+    started = time.perf_counter()
+    path = run_job(meta_train_library_job([SHARED / "talking", SHARED / "grid"], cancel=CancelToken(),
+                                          options=options, store=store))
+    train_s = time.perf_counter() - started
+    learner = load_learner(path)
+    classes, windows, meaning = _task_windows("shot")
+    classes = [c for c in classes if len(c[2]) >= 6]
+    raw = _described(windows, pooled=False)
+    learned = [embed_descriptors(learner, d) for d in raw]
+    out = {"meaning": meaning, "ways": len(classes), "train_seconds": train_s,
+           "library": "talking/*.mp4 + grid/*.mpg (pseudo-classes: 3 s blocks of each clip)",
+           "steps": steps, "methods": {}}
+    for method, described in (("(a) raw descriptors", raw), ("(b) meta-trained mapping", learned)):
+        rng = np.random.default_rng(20261126)
+        results = {}
+        for shots in (1, 3, 5):
+            accs = np.array([_episode_accuracy(classes, described, len(classes), shots, 5, rng)
+                             for _ in range(episodes)])
+            results[f"{shots}-shot"] = {"accuracy": float(accs.mean()),
+                                        "ci95": float(1.96 * accs.std(ddof=1) / np.sqrt(len(accs)))}
+        out["methods"][method] = results
+        log(f"  shot task, {method}: {results}")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--episodes", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=300, help="meta-training steps for (b)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not (SHARED / "talking" / "face1.mp4").is_file():
@@ -246,6 +286,8 @@ def main() -> int:
     log(f"  {speed_result}")
     log("quality: few-shot tasks on real clips, raw descriptors + nearest prototype")
     quality_result = quality(args.episodes)
+    log("quality: a mapping meta-trained on other clips (b) against raw descriptors (a)")
+    quality_result["shot, meta-trained on other clips"] = library_quality(args.episodes, args.steps)
     summary = {"date": datetime.date.today().isoformat(), "command": " ".join(["python"] + sys.argv),
                "cpu_count": os.cpu_count(), "platform": platform.platform(), "load_average": os.getloadavg()[0],
                "wall_seconds": time.perf_counter() - started, "speed": speed_result, "quality": quality_result}

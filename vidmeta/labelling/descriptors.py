@@ -10,6 +10,7 @@ the same transform with this video's statistics, so they land in the same space.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +42,18 @@ class WindowDescriptors:
     def window_at(self, t: float) -> int:
         """Index of the window whose centre is nearest to time ``t``."""
         return int(np.argmin(np.abs(self.grid.centres - t)))
+
+    def modality_units(self) -> dict[str, np.ndarray]:
+        """Each modality standardised and scaled to unit length (zeros where absent), [W, width] each:
+        the inputs of a learned fusion mapping."""
+        out = {}
+        for i, (name, _) in enumerate(self.modalities):
+            out[name] = _fuse([(name, self.raw[name], self.present[:, i])], {name: self.stats[name]})
+        return out
+
+    def with_vectors(self, vectors: np.ndarray) -> "WindowDescriptors":
+        """The same windows described by other vectors (e.g. a learned mapping's embeddings)."""
+        return dataclasses.replace(self, vectors=vectors.astype(np.float32))
 
     def transform(self, raw: dict[str, np.ndarray], present: dict[str, np.ndarray]) -> np.ndarray:
         """Descriptors of rows from elsewhere (e.g. another video) in this video's space.

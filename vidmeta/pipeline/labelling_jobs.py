@@ -26,6 +26,7 @@ from vidmeta.pipeline.jobs import Job, scaled
 
 if TYPE_CHECKING:
     from vidmeta.labelling.label_sets import LabelSet, LabelSetLibrary
+    from vidmeta.labelling.library_training import LibraryTrainingOptions, MappingStore
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,24 @@ def suggest_labels_job(
     tier_id: str | None = None,
     options: SuggestOptions = SuggestOptions(),
     feature_options: FeatureOptions | None = None,
+    use_mapping: bool = True,
+    mapping_store: "MappingStore | None" = None,
 ) -> Job[LabelSuggestions]:
+    """Suggestions for the video from its labelled segments; with a mapping meta-trained on the
+    library (the current one of the mapping store), windows are compared in its embedding space."""
+    from vidmeta.labelling.library_training import MappingStore
+
     features = yield from scaled(extract_features(path, options=feature_options, cancel=cancel), 0.0, 0.9)
     cancel.raise_if_cancelled()
     yield Progress(0.92, "Scoring windows")
-    result = suggestions_from(document, window_descriptors(features.windows), tier_id=tier_id, options=options,
+    descriptors = window_descriptors(features.windows)
+    mapping = (mapping_store or MappingStore()).current() if use_mapping else None
+    if mapping is not None:
+        from vidmeta.labelling.library_training import embed_descriptors
+        from vidmeta.meta import load_learner
+
+        descriptors = embed_descriptors(load_learner(mapping), descriptors)
+    result = suggestions_from(document, descriptors, tier_id=tier_id, options=options,
                               duration=features.media.duration)
     yield Progress(1.0, "Suggestions ready", f"{len(result.tier.segments)} segments")
     return result
@@ -153,3 +167,54 @@ def save_label_set_job(
     )
     yield Progress(1.0, "Label set saved", f"{name}: {len(label_set.examples)} examples")
     return label_set
+
+
+VIDEO_SUFFIXES = {".mp4", ".mkv", ".mov", ".avi", ".webm", ".mpg", ".mpeg", ".m4v", ".wmv", ".flv", ".ts"}
+
+
+def library_videos(paths: list[str | Path]) -> list[Path]:
+    """The video files named, and those inside the folders named (recursively), sorted."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.suffix.lower() in VIDEO_SUFFIXES and f.is_file())
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise LabellingError(p, "no such file or folder")
+    if not found:
+        raise LabellingError(None, "no video files in " + ", ".join(map(str, paths)))
+    return found
+
+
+def meta_train_library_job(
+    paths: list[str | Path],
+    *,
+    cancel: CancelToken,
+    options: "LibraryTrainingOptions | None" = None,
+    store: "MappingStore | None" = None,
+) -> Job[Path]:
+    """Meta-train the window mapping on the videos (features and shots from the cache when there),
+    store it as the current mapping; returns its checkpoint path."""
+    from vidmeta.labelling.library_training import LibraryTrainingOptions, MappingStore, pseudo_classes, train_library_mapping
+    from vidmeta.pipeline.summary_jobs import shots_job
+
+    options = options or LibraryTrainingOptions()
+    videos = library_videos(paths)
+    items = []
+    share = 0.6 / len(videos)
+    for i, video in enumerate(videos):
+        at = i * share
+        yield Progress(at, "Reading the library", f"{video.name} ({i + 1} of {len(videos)})")
+        features = yield from scaled(extract_features(video, cancel=cancel), at, at + share * 0.8)
+        shots = yield from scaled(shots_job(video, cancel=cancel), at + share * 0.8, at + share)
+        try:
+            descriptors = window_descriptors(features.windows)
+        except LabellingError:
+            continue  # nothing to learn from in this file
+        items.append((descriptors, pseudo_classes(descriptors, shots, options)))
+    learner = yield from scaled(train_library_mapping(items, options=options, cancel=cancel), 0.6, 0.98)
+    store = store or MappingStore()
+    path = store.add(learner, info={"videos": [str(v) for v in videos], "steps": options.steps})
+    yield Progress(1.0, "Mapping trained", path.name)
+    return path
