@@ -92,3 +92,13 @@ def test_suspect_warning_and_text_without_words():
     shaped = shape_cues([cue], options=SubtitleOptions())
     assert all(c.suspect for c in shaped)
     assert cue_warnings(shaped, SubtitleOptions())[0][-1] == "suspect: no lip movement"
+
+
+def test_no_cue_lingers_past_the_end_of_the_media():
+    from vidmeta.domain import Cue, SubtitleOptions
+    from vidmeta.speech.shaping import shape_cues
+
+    cues = [Cue(2.6, 2.9, "a short last word")]
+    shaped = shape_cues(cues, options=SubtitleOptions(), duration=3.0)
+    assert shaped[-1].end == 3.0 and shaped[-1].start == 2.6  # would linger to 2.6 + min duration
+    assert shape_cues(cues, options=SubtitleOptions())[-1].end > 3.0  # without the duration it lingers

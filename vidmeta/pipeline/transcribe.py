@@ -53,7 +53,7 @@ def transcribe_job(
     audio = load_audio(info.path, sample_rate=16000)
     segments = yield from scaled(recognize(model, audio, chunks, options=asr, cancel=cancel), 0.4, 0.98)
     cues = gate_segments(collapse_repeats(segments), evidence)
-    shaped = shape_cues(cues, options=subtitles, shot_changes=shots)
+    shaped = shape_cues(cues, options=subtitles, shot_changes=shots, duration=info.duration)
     yield Progress(1.0, "Subtitles ready", f"{len(shaped)} cues")
     languages = tuple(lang for lang, _ in Counter(s.language for s in segments).most_common())
     return Transcript(cues=tuple(shaped), languages=languages, chunk_count=len(chunks),

@@ -86,11 +86,13 @@ def group_words(words: Sequence[Word], opts: SubtitleOptions) -> list[list[Word]
 
 
 def shape_cues(
-    cues: Sequence[Cue], *, options: SubtitleOptions, shot_changes: Sequence[float] = ()
+    cues: Sequence[Cue], *, options: SubtitleOptions, shot_changes: Sequence[float] = (),
+    duration: float | None = None,
 ) -> list[Cue]:
     """Re-cut cues (with their words) into subtitles that obey `options`.
 
     Cues keep their speaker and suspect flag: words of different speakers never share a cue.
+    With ``duration`` (of the media) no cue lingers past the end.
     """
     shaped: list[Cue] = []
     for cue in sorted(cues, key=lambda c: c.start):
@@ -102,7 +104,7 @@ def shape_cues(
                 text="\n".join(lines or [text]), speaker=cue.speaker, suspect=cue.suspect,
                 suspect_reason=cue.suspect_reason, words=tuple(group),
             ))
-    return _retime(shaped, options, sorted(shot_changes))
+    return _retime(shaped, options, sorted(shot_changes), duration)
 
 
 def _snap(t: float, cuts: Sequence[float], within: float) -> float:
@@ -110,7 +112,7 @@ def _snap(t: float, cuts: Sequence[float], within: float) -> float:
     return near if near is not None and abs(near - t) <= within else t
 
 
-def _retime(cues: list[Cue], opts: SubtitleOptions, cuts: Sequence[float]) -> list[Cue]:
+def _retime(cues: list[Cue], opts: SubtitleOptions, cuts: Sequence[float], duration: float | None = None) -> list[Cue]:
     out: list[Cue] = []
     for i, cue in enumerate(cues):
         start, end = _snap(cue.start, cuts, opts.shot_snap), _snap(cue.end, cuts, opts.shot_snap)
@@ -120,6 +122,8 @@ def _retime(cues: list[Cue], opts: SubtitleOptions, cuts: Sequence[float]) -> li
         next_start = _snap(next_start, cuts, opts.shot_snap) if i + 1 < len(cues) else next_start
         end = max(end, min(start + opts.min_duration, next_start - opts.min_gap))  # linger to be read
         end = min(end, start + opts.max_duration, next_start - opts.min_gap)
+        if duration is not None:  # the last cue's linger, or a word timed past the end, stops at the end
+            end, start = min(end, duration), min(start, max(0.0, duration - 0.01))
         if end <= start:  # no room: keep a sliver rather than drop words
             end = start + 0.01
         out.append(replace(cue, start=start, end=end))
