@@ -3,6 +3,8 @@ suggestions by keyboard (accept, reject, ask me next), undo, and the refresh aft
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -165,3 +167,45 @@ def test_a_damaged_label_set_file_shows_a_dialog(qtbot, window, dialogs, tmp_pat
     assert window.labelling.import_label_set(bad) is None
     (message,) = dialogs.texts("error_dialog")
     assert str(bad) in message and "label set" in message and "Traceback" not in message
+
+
+def test_find_similar_and_search_transcripts_jump_to_the_moment(qtbot, window, dialogs, tmp_path):
+    from tests.labelling.conftest import make_alternating
+    from vidmeta.domain import CancelToken, Cue
+    from vidmeta.features import extract_features
+    from vidmeta.labelling.label_sets import LabelSetLibrary
+    from vidmeta.pipeline.jobs import run_job
+
+    first = make_alternating(tmp_path / "one", first="a", variant=0, scenes=4)
+    second = make_alternating(tmp_path / "two", first="b", variant=1, scenes=2)
+    LabelSetLibrary().register_video(second, run_job(extract_features(second, cancel=CancelToken())).fingerprint)
+    open_video(qtbot, window, first, exact_clock=False)
+    doc, tier_id = edits.ensure_annotation_tier(window.session.document)
+    doc, segment = edits.create_segment(doc, tier_id, 3.5, 5.5)
+    window.session.apply(doc, "A segment")
+    window.timeline.canvas.select(tier_id, {segment.id})
+    window.timeline.canvas.setFocus()
+    _press(window, Qt.Key.Key_F)
+    _wait_jobs(qtbot, window, "Find similar", 1)
+    panel = window.similar_panel
+    assert window.similar_dock.isVisible() and panel.hits.count() >= 2, dialogs.shown
+    hits = [panel.hits.item(i).data(Qt.ItemDataRole.UserRole) for i in range(panel.hits.count())]
+    assert {h.video for h in hits} == {first, second}
+    assert all(not panel.hits.item(i).icon().isNull() for i in range(panel.hits.count()))  # thumbnails
+    best_here = next(h for h in hits if h.video == first)
+    assert 9.0 <= (best_here.start + best_here.end) / 2 <= 12.0  # the other fractal scene
+    panel.hitActivated.emit(best_here)
+    qtbot.waitUntil(lambda: abs(window.player.position - best_here.start) < 0.1, timeout=5000)
+
+    window.session.apply(dataclasses.replace(window.session.document, cues=(Cue(6.2, 7.0, "Find the fox"),)),
+                         "A cue")
+    job = window.similar.search("fox")
+    qtbot.waitUntil(lambda: job.state.finished, timeout=20000)
+    assert panel.hits.count() == 1 and "Find the fox" in panel.hits.item(0).text()
+
+    elsewhere = next(h for h in hits if h.video == second)
+    dialogs.answer = dialogs.answer.Discard
+    panel.hitActivated.emit(elsewhere)  # opens the other video, then seeks there
+    qtbot.waitUntil(lambda: window.session.video_path == second, timeout=10000)
+    qtbot.waitUntil(lambda: abs(window.player.position - elsewhere.start) < 0.1, timeout=10000)
+    assert dialogs.texts("error_dialog") == []

@@ -30,6 +30,7 @@ from vidmeta.gui.session import EditorSession
 from vidmeta.gui.shortcuts import ShortcutsDialog, shortcut_rows
 from vidmeta.gui.subtitle_editor import SubtitleEditor
 from vidmeta.gui.subtitles import SubtitleController
+from vidmeta.gui.similar_panel import SimilarController, SimilarPanel
 from vidmeta.gui.summary_panel import SummaryController, SummaryPanel
 from vidmeta.gui.timeline import TimelineView
 from vidmeta.gui.transport import TransportBar
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.label_panel = LabelPanel(self)
         self.subtitle_editor = SubtitleEditor(self)
         self.summary_panel = SummaryPanel(self)
+        self.similar_panel = SimilarPanel(self)
         self.jobs_panel = JobsPanel([self.inference_jobs, self.media_jobs], self)
         self.job_indicator = StatusJobIndicator([self.inference_jobs, self.media_jobs], self)
         self._build_layout()
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self.subtitles = SubtitleController(self)
         self.labelling = LabellingController(self)
         self.summaries = SummaryController(self)
+        self.similar = SimilarController(self)
         self._build_menus()
         self._connect()
         self._on_video(None)
@@ -107,9 +110,12 @@ class MainWindow(QMainWindow):
         self.summary_dock = self._dock("Summary", self.summary_panel, "summary_dock")
         self.tabifyDockWidget(self.labels_dock, self.subtitles_dock)  # full height for the cue table
         self.tabifyDockWidget(self.labels_dock, self.summary_dock)
+        self.similar_dock = self._dock("Similar", self.similar_panel, "similar_dock")
+        self.tabifyDockWidget(self.labels_dock, self.similar_dock)
         self.labels_dock.raise_()
         self.subtitles_dock.hide()  # shown from Speech > Subtitle Editor, or when subtitles are generated
         self.summary_dock.hide()  # shown from Summary > Summary Panel, or when a summary is made
+        self.similar_dock.hide()  # shown with the hits of Find Similar or a transcript search
         self.status_message = QLabel(self)
         self.status_message.setObjectName("status_message")
         self._status_timer = QTimer(self)
@@ -148,7 +154,8 @@ class MainWindow(QMainWindow):
                 self.recent_menu.setObjectName("recent_menu")
         self.menus = menus
         for key, dock in (("toggle_labels", self.labels_dock), ("toggle_jobs", self.jobs_dock),
-                          ("toggle_subtitles", self.subtitles_dock), ("toggle_summary", self.summary_dock)):
+                          ("toggle_subtitles", self.subtitles_dock), ("toggle_summary", self.summary_dock),
+                          ("toggle_similar", self.similar_dock)):
             # The dock's own toggle action knows when it is really shown (not just the window hidden).
             action, view = self.actions[key], dock.toggleViewAction()
             action.setChecked(view.isChecked())

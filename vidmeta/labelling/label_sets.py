@@ -48,6 +48,11 @@ CREATE TABLE IF NOT EXISTS examples (
     rows BLOB NOT NULL         -- float32, the modalities' raw features one after another
 );
 CREATE INDEX IF NOT EXISTS examples_by_set ON examples(set_name);
+CREATE TABLE IF NOT EXISTS videos (  -- the user's library: every video vidmeta analysed
+    path TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    seen TEXT NOT NULL
+);
 """
 
 
@@ -216,6 +221,19 @@ class LabelSetLibrary:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(name, e.label, e.video, e.fingerprint, e.start, e.end, e.segment, *_pack(e, modalities))
              for e in examples])
+
+    def register_video(self, path: str | Path, fingerprint: str) -> None:
+        """Remember a video as part of the library (Find Similar searches these)."""
+        with self._connect() as db:
+            db.execute("INSERT INTO videos(path, fingerprint, seen) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE "
+                       "SET fingerprint = excluded.fingerprint, seen = excluded.seen",
+                       (str(Path(path).resolve()), fingerprint, datetime.datetime.now().isoformat()))
+
+    def videos(self) -> list[tuple[Path, str]]:
+        """(path, fingerprint) of the library's videos that still exist, most recently seen first."""
+        with self._connect() as db:
+            rows = db.execute("SELECT path, fingerprint FROM videos ORDER BY seen DESC").fetchall()
+        return [(Path(p), fp) for p, fp in rows if Path(p).is_file()]
 
     def delete(self, name: str) -> None:
         with self._connect() as db:

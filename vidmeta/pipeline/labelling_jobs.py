@@ -44,6 +44,20 @@ class LabelSuggestions:
         return self.scores.labels
 
 
+def _register(path: str | Path, fingerprint: str) -> None:
+    """Remember the video in the library (Find Similar searches it); a library that cannot be
+    written must not stop the labelling."""
+    import logging
+    import sqlite3
+
+    from vidmeta.labelling.label_sets import LabelSetLibrary
+
+    try:
+        LabelSetLibrary().register_video(path, fingerprint)
+    except (LabellingError, OSError, sqlite3.Error) as exc:
+        logging.getLogger(__name__).warning("cannot record %s in the library: %s", path, exc)
+
+
 def suggestions_from(document: ProjectDocument, descriptors: WindowDescriptors, *, tier_id: str | None = None,
                      options: SuggestOptions = SuggestOptions(), duration: float | None = None,
                      extra: Support | None = None) -> LabelSuggestions:
@@ -87,6 +101,7 @@ def suggest_labels_job(
     features = yield from scaled(extract_features(path, options=feature_options, cancel=cancel), 0.0, 0.9)
     cancel.raise_if_cancelled()
     yield Progress(0.92, "Scoring windows")
+    _register(path, features.fingerprint)
     descriptors = window_descriptors(features.windows)
     mapping = (mapping_store or MappingStore()).current() if use_mapping else None
     if mapping is not None:
