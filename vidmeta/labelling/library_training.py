@@ -59,9 +59,30 @@ def pseudo_classes(descriptors: WindowDescriptors, shots: list[float], options: 
     return classes
 
 
+@dataclass(frozen=True)
+class SupervisedClasses:
+    """Labelled examples (a label set's): per-modality unit vectors, presence and a class per row."""
+
+    units: dict[str, np.ndarray]  # modality -> [E, width]
+    present: dict[str, np.ndarray]  # modality -> bool [E]
+    classes: np.ndarray  # int [E], 0.. within this group
+
+
+def label_set_classes(label_set) -> SupervisedClasses:
+    """A label set's examples standardised over themselves (they may come from several videos)."""
+    from vidmeta.labelling.descriptors import _fuse, _stats
+
+    raw, present = label_set.raw_rows()
+    units = {n: _fuse([(n, raw[n], np.asarray(present[n], bool))], {n: _stats(raw[n], np.asarray(present[n], bool))})
+             for n in raw}
+    names = sorted(set(label_set.labels))
+    classes = np.array([names.index(e.label) for e in label_set.examples])
+    return SupervisedClasses(units, {n: np.asarray(p, bool) for n, p in present.items()}, classes)
+
+
 def library_batch(items: list[tuple[WindowDescriptors, list[np.ndarray]]],
-                  modalities: tuple[tuple[str, int], ...]):
-    """All pseudo-classes of all videos as one labelled multimodal dataset."""
+                  modalities: tuple[tuple[str, int], ...], supervised: list[SupervisedClasses] = ()):
+    """All pseudo-classes of all videos, and the labelled classes, as one labelled multimodal dataset."""
     from vidmeta.meta import ArrayDataset, MultimodalBatch
 
     features = {name: [] for name, _ in modalities}
@@ -80,6 +101,14 @@ def library_batch(items: list[tuple[WindowDescriptors, list[np.ndarray]]],
                                    else np.zeros(len(windows), bool) for n, _ in modalities], axis=1))
             labels.append(np.full(len(windows), label))
             label += 1
+    for group in supervised:
+        rows = len(group.classes)
+        for name, width in modalities:
+            unit = group.units.get(name)
+            features[name].append(unit if unit is not None and unit.shape[1] == width else np.zeros((rows, width), np.float32))
+        masks.append(np.stack([group.present.get(n, np.zeros(rows, bool)) for n, _ in modalities], axis=1))
+        labels.append(group.classes + label)
+        label += int(group.classes.max()) + 1
     if label < 2:
         raise LabellingError(None, "meta-training needs videos with at least two shots (or 10 s of footage) between them")
     batch = MultimodalBatch.from_arrays({n: np.concatenate(v) for n, v in features.items()}, np.concatenate(masks))
@@ -101,14 +130,16 @@ def train_library_mapping(
     *,
     options: LibraryTrainingOptions = LibraryTrainingOptions(),
     cancel: CancelToken | None = None,
+    supervised: list[SupervisedClasses] = (),
 ) -> Generator[Progress, None, object]:
-    """Job: a ProtoNet over a feature-fusion mapping, trained on the pseudo-classes; returns the learner."""
+    """Job: a ProtoNet over a feature-fusion mapping, trained on the pseudo-classes (and the labelled
+    classes of ``supervised``); returns the learner."""
     import torch
 
     from vidmeta.meta import LearnerSpec, MappingSpec, TrainOptions, build_learner, split_classes, train_job
 
     modalities = common_modalities([d for d, _ in items])
-    dataset = library_batch(items, modalities)
+    dataset = library_batch(items, modalities, supervised)
     classes = len(np.unique(dataset.labels))
     torch.manual_seed(options.seed)
     spec = LearnerSpec(kind="protonet", mapping=MappingSpec(kind="feature_fusion", modalities=modalities,

@@ -187,6 +187,13 @@ def save_label_set_job(
 VIDEO_SUFFIXES = {".mp4", ".mkv", ".mov", ".avi", ".webm", ".mpg", ".mpeg", ".m4v", ".wmv", ".flv", ".ts"}
 
 
+def _all_label_sets() -> list:
+    from vidmeta.labelling.label_sets import LabelSetLibrary
+
+    library = LabelSetLibrary()
+    return [library.get(name) for name in library.names()]
+
+
 def library_videos(paths: list[str | Path]) -> list[Path]:
     """The video files named, and those inside the folders named (recursively), sorted."""
     found: list[Path] = []
@@ -208,10 +215,18 @@ def meta_train_library_job(
     cancel: CancelToken,
     options: "LibraryTrainingOptions | None" = None,
     store: "MappingStore | None" = None,
+    label_sets: "list[LabelSet] | None" = None,
 ) -> Job[Path]:
-    """Meta-train the window mapping on the videos (features and shots from the cache when there),
-    store it as the current mapping; returns its checkpoint path."""
-    from vidmeta.labelling.library_training import LibraryTrainingOptions, MappingStore, pseudo_classes, train_library_mapping
+    """Meta-train the window mapping on the videos (features and shots from the cache when there)
+    and on the labelled examples of the label sets (default: every set of the library with two
+    labels or more), store it as the current mapping; returns its checkpoint path."""
+    from vidmeta.labelling.library_training import (
+        LibraryTrainingOptions,
+        MappingStore,
+        label_set_classes,
+        pseudo_classes,
+        train_library_mapping,
+    )
     from vidmeta.pipeline.summary_jobs import shots_job
 
     options = options or LibraryTrainingOptions()
@@ -228,8 +243,14 @@ def meta_train_library_job(
         except LabellingError:
             continue  # nothing to learn from in this file
         items.append((descriptors, pseudo_classes(descriptors, shots, options)))
-    learner = yield from scaled(train_library_mapping(items, options=options, cancel=cancel), 0.6, 0.98)
+    supervised, set_names = [], []
+    for label_set in label_sets if label_sets is not None else _all_label_sets():
+        if len(set(label_set.labels)) >= 2:
+            supervised.append(label_set_classes(label_set))
+            set_names.append(label_set.name)
+    learner = yield from scaled(train_library_mapping(items, options=options, cancel=cancel, supervised=supervised),
+                                0.6, 0.98)
     store = store or MappingStore()
-    path = store.add(learner, info={"videos": [str(v) for v in videos], "steps": options.steps})
+    path = store.add(learner, info={"videos": [str(v) for v in videos], "label_sets": set_names, "steps": options.steps})
     yield Progress(1.0, "Mapping trained", path.name)
     return path
