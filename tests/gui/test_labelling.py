@@ -209,3 +209,19 @@ def test_find_similar_and_search_transcripts_jump_to_the_moment(qtbot, window, d
     qtbot.waitUntil(lambda: window.session.video_path == second, timeout=10000)
     qtbot.waitUntil(lambda: abs(window.player.position - elsewhere.start) < 0.1, timeout=10000)
     assert dialogs.texts("error_dialog") == []
+
+
+def test_meta_train_on_a_folder_then_go_back(qtbot, window, dialogs, tmp_path):
+    from tests.labelling.conftest import make_alternating
+    from vidmeta.labelling.library_training import MappingStore
+
+    folder = tmp_path / "library"
+    make_alternating(folder, first="a", variant=0, scenes=6)
+    job = window.similar.meta_train(folder)
+    qtbot.waitUntil(lambda: job.state.finished, timeout=120000)
+    assert job.state == JobState.DONE, job.error
+    trained = MappingStore().current()
+    assert trained is not None and trained.name in window.status_message.text()
+    window.actions["previous_mapping"].trigger()
+    assert MappingStore().current() is None and "raw window descriptors" in window.status_message.text()
+    assert dialogs.texts("error_dialog") == []

@@ -29,7 +29,7 @@ MODALITY_ORDER = ("visual", "audio", "lips", "speech")
 @dataclass(frozen=True)
 class LibraryTrainingOptions:
     block_s: float = 5.0  # longest pseudo-class: a longer shot becomes several
-    min_windows: int = 4  # a pseudo-class needs this many (non-overlapping) windows
+    min_windows: int = 3  # a pseudo-class needs this many (non-overlapping) windows: 3 s of footage
     ways: int = 8
     shots: int = 2
     queries: int = 2
