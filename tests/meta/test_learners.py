@@ -329,3 +329,19 @@ def test_protonet_trains_on_fused_modalities_with_missing_ones(fusion):
     # chance is 0.25; a third of the samples lack a modality. (Decision-level fusion's linear heads
     # start close to their best on these linear views, so "no worse" is what training can show there.)
     assert after > 0.8 and after >= before
+
+
+def test_feature_augmentation_adds_noise_and_hides_modalities_but_never_all():
+    from vidmeta.meta.augment import ImageAugmentation, augment_images
+
+    batch = MultimodalBatch.from_arrays({"visual": np.ones((200, 4)), "audio": np.ones((200, 3))},
+                                        np.tile([True, True], (200, 1)))
+    out = augment_images(batch, ImageAugmentation(feature_noise=0.1, modality_dropout=0.5),
+                         torch.Generator().manual_seed(0))
+    assert out.mask.any(1).all() and 0.2 < (~out.mask).float().mean() < 0.5  # about a quarter hidden
+    for m, name in enumerate(out.modalities):
+        hidden = ~out.mask[:, m]
+        assert torch.all(out.features[name][hidden] == 0)  # hidden: zeros, as a missing modality
+        assert 0.05 < (out.features[name][~hidden] - 1).std() < 0.15  # present: noisy
+    same = augment_images(batch, ImageAugmentation(), torch.Generator().manual_seed(0))
+    assert same is batch

@@ -36,6 +36,8 @@ class LibraryTrainingOptions:
     steps: int = 300
     learning_rate: float = 1e-3
     hidden: int = 256
+    feature_noise: float = 0.05  # augmentation: noise on the unit-length modality vectors
+    modality_dropout: float = 0.2  # augmentation: chance to hide a modality (teaches the mapping to do without)
     output_dim: int = 64
     seed: int = 0
 
@@ -136,7 +138,7 @@ def train_library_mapping(
     classes of ``supervised``); returns the learner."""
     import torch
 
-    from vidmeta.meta import LearnerSpec, MappingSpec, TrainOptions, build_learner, split_classes, train_job
+    from vidmeta.meta import ImageAugmentation, LearnerSpec, MappingSpec, TrainOptions, build_learner, split_classes, train_job
 
     modalities = common_modalities([d for d, _ in items])
     dataset = library_batch(items, modalities, supervised)
@@ -164,6 +166,7 @@ def train_library_mapping(
     if validation_ways < 2:
         validation = None
     train_options = TrainOptions(
+        augment=ImageAugmentation(feature_noise=options.feature_noise, modality_dropout=options.modality_dropout),
         ways=ways, shots=shots, queries=queries, max_steps=options.steps,
         learning_rate=options.learning_rate, seed=options.seed, validate_every=max(25, options.steps // 6),
         validation_episodes=50, validation_ways=max(2, validation_ways), validation_shots=1, validation_queries=1,
