@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog
 from vidmeta.domain import Label, ProjectDocument, TierKind, VidmetaError
 from vidmeta.gui import dialogs, edits
 from vidmeta.gui.edits import EditError
-from vidmeta.gui.worker import JobHandle
+from vidmeta.gui.worker import JobHandle, in_worker
 
 if TYPE_CHECKING:
     from vidmeta.gui.main_window import MainWindow
@@ -63,22 +63,17 @@ class LabellingController(QObject):
 
     def suggest(self, factory=None) -> JobHandle | None:
         """Learn the labels of the user's segments and propose them for the rest of the video."""
-        from vidmeta.pipeline.labelling_jobs import suggest_labels_job
-
         path = self.w.session.video_path
         if path is None:
             self.w.show_status("Suggest labels: open a video first")
             return None
         doc = self.w.session.document
-        factory = factory or (lambda cancel: suggest_labels_job(path, doc, cancel=cancel))
+        factory = factory or in_worker("vidmeta.pipeline.labelling_jobs.suggest_labels_job", path, doc)
         return self.w.run_job(f"Suggest labels: {path.name}", factory,
                               on_success=lambda result: self._show(path, _examples_key(doc), result, "Suggest labels"))
 
     def save_label_set(self, name: str | None = None) -> JobHandle | None:
         """Keep the labelled segments of this video in a named label set of the library."""
-        from vidmeta.labelling.label_sets import LabelSetLibrary
-        from vidmeta.pipeline.labelling_jobs import save_label_set_job
-
         path = self.w.session.video_path
         if path is None:
             self.w.show_status("Save label set: open a video first")
@@ -98,14 +93,11 @@ class LabellingController(QObject):
                                f"{', '.join(label_set.labels)} from {len(label_set.videos)} video(s)")
 
         return self.w.run_job(f"Save label set: {name}",
-                              lambda cancel: save_label_set_job(path, doc, name, cancel=cancel,
-                                                                library=LabelSetLibrary()), on_success=saved)
+                              in_worker("vidmeta.pipeline.labelling_jobs.save_label_set_job", path, doc, name),
+                              on_success=saved)
 
     def apply_label_set(self, name: str | None = None) -> JobHandle | None:
         """Suggest the labels of a library label set for this video."""
-        from vidmeta.labelling.label_sets import LabelSetLibrary
-        from vidmeta.pipeline.labelling_jobs import apply_label_set_job
-
         path = self.w.session.video_path
         if path is None:
             self.w.show_status("Apply label set: open a video first")
@@ -119,17 +111,12 @@ class LabellingController(QObject):
             name = dialogs.choose(self.w, "Apply Label Set", "Label set:", names)
             if name is None:
                 return None
-        try:
-            label_set = LabelSetLibrary().get(name)
-        except VidmetaError as exc:
-            dialogs.show_error(self.w, exc.user_message(), title="Apply label set")
-            return None
         doc = self.w.session.document
         return self.w.run_job(
             f"Apply label set {name}: {path.name}",
-            lambda cancel: apply_label_set_job(path, label_set, cancel=cancel, document=doc),
+            in_worker("vidmeta.pipeline.labelling_jobs.apply_named_label_set_job", path, name, document=doc),
             on_success=lambda result: self._show(path, _examples_key(doc), result, f"Apply label set {name}",
-                                                 vocabulary=label_set.colors))
+                                                 vocabulary=result.colors))
 
     def export_label_set(self, name: str | None = None, target: str | Path | None = None) -> Path | None:
         from vidmeta.labelling.label_sets import FILE_SUFFIX, LabelSetLibrary
@@ -181,8 +168,6 @@ class LabellingController(QObject):
 
     def refresh(self) -> JobHandle | None:
         """Re-score after an answer, in the background, from the last suggestion's descriptors."""
-        from vidmeta.pipeline.labelling_jobs import refresh_suggestions_job
-
         latest, path = self.latest, self._latest_path
         if latest is None or path != self.w.session.video_path:
             return None
@@ -191,8 +176,8 @@ class LabellingController(QObject):
             return None
         return self.w.run_job(
             "Refresh suggestions",
-            lambda cancel: refresh_suggestions_job(doc, latest.descriptors, cancel=cancel, duration=latest.duration,
-                                                   extra=latest.extra),
+            in_worker("vidmeta.pipeline.labelling_jobs.refresh_suggestions_job", doc, latest.descriptors,
+                      duration=latest.duration, extra=latest.extra),
             on_success=lambda result: self._show(path, _examples_key(doc), result, "Refresh suggestions"),
             uses_torch=False,
         )
@@ -243,12 +228,11 @@ class LabellingController(QObject):
 
     def ask_next(self) -> float | None:
         """Go to the window the model is least sure about and select the suggestion there, if any."""
-        from vidmeta.labelling import least_certain_window
-
         latest = self.latest
         if latest is None or self._latest_path != self.w.session.video_path:
             self.w.show_status("Ask me next: suggest labels first (Ctrl+G)")
             return None
+        from vidmeta.labelling import least_certain_window  # imported by the worker already
         exclude = np.zeros(len(latest.descriptors), bool)
         exclude[list(self._asked)] = True
         window = least_certain_window(latest.scores, latest.examples, exclude=exclude)

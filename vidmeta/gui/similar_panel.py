@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QListWidget, QListWidgetItem,
 
 from vidmeta.domain import Progress
 from vidmeta.gui import dialogs
+from vidmeta.gui.worker import in_worker
 
 if TYPE_CHECKING:
     from vidmeta.gui.main_window import MainWindow
@@ -100,16 +101,14 @@ class SimilarController(QObject):
         self.w.similar_dock.raise_()
 
     def find_similar(self):
-        from vidmeta.pipeline.similar_jobs import find_similar_job
-
         path = self.w.session.video_path
         selected = self.w.timeline.canvas.selected_segments()
         if path is None or not selected:
             self.w.show_status("Find similar: select a segment first")
             return None
         start, end = min(s.start for s in selected), max(s.end for s in selected)
-        job = lambda cancel: _with_thumbnails(find_similar_job(path, start, end, cancel=cancel),  # noqa: E731
-                                              lambda r: list(r.here) + list(r.elsewhere))
+        find = in_worker("vidmeta.pipeline.similar_jobs.find_similar_job", path, start, end)
+        job = lambda cancel: _with_thumbnails(find(cancel), lambda r: list(r.here) + list(r.elsewhere))  # noqa: E731
 
         def show(outcome) -> None:
             result, thumbs = outcome
@@ -120,16 +119,14 @@ class SimilarController(QObject):
         return self.w.run_job(f"Find similar: {path.name}", job, on_success=show)
 
     def search(self, query: str | None = None):
-        from vidmeta.pipeline.similar_jobs import search_transcripts_job
-
         if query is None:
             query = dialogs.ask_name(self.w, "Search Transcripts", "Words to find in the subtitles of this video "
                                                                    "and of the library:")
             if not query:
                 return None
         doc, video = self.w.session.document, self.w.session.video_path
-        job = lambda cancel: _with_thumbnails(search_transcripts_job(query, doc, video, cancel=cancel),  # noqa: E731
-                                              lambda hits: hits)
+        search = in_worker("vidmeta.pipeline.similar_jobs.search_transcripts_job", query, doc, video)
+        job = lambda cancel: _with_thumbnails(search(cancel), lambda hits: hits)  # noqa: E731
 
         def show(outcome) -> None:
             hits, thumbs = outcome
@@ -152,9 +149,6 @@ class SimilarController(QObject):
             self._pending_seek = None
 
     def meta_train(self, folder: str | Path | None = None):
-        from vidmeta.labelling.library_training import MappingStore
-        from vidmeta.pipeline.labelling_jobs import meta_train_library_job
-
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self.w, "Meta-train on the Videos of a Folder")
             if not folder:
@@ -164,8 +158,9 @@ class SimilarController(QObject):
             self.w.show_status(f"Mapping {Path(path).name} trained; Suggest Labels uses it "
                                "(Labels > Use Previous Mapping goes back)")
 
-        return self.w.run_job("Meta-train on library", lambda cancel: meta_train_library_job(
-            [folder], cancel=cancel, store=MappingStore()), on_success=done)
+        return self.w.run_job("Meta-train on library",
+                              in_worker("vidmeta.pipeline.labelling_jobs.meta_train_library_job", [folder]),
+                              on_success=done)
 
     def previous_mapping(self) -> None:
         from vidmeta.domain import VidmetaError

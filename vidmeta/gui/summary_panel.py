@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QLabel, QListWidget, QListWidgetItem, QTextBrowser, QVBoxLayout, QWidget
 
 from vidmeta.domain import Chapter, ProjectDocument, Segment, SegmentSource, Tier, TierKind
+from vidmeta.gui.worker import in_worker
 
 if TYPE_CHECKING:
     from vidmeta.gui.main_window import MainWindow
@@ -141,17 +142,16 @@ class SummaryController(QObject):
         self.w.summary_panel.show_summary(None)
 
     def summarize(self, factory=None):
-        from vidmeta.pipeline.summary_jobs import summarize_job
-        from vidmeta.summary import ChapterOptions
-
         path = self.w.session.video_path
         if path is None:
             self.w.show_status("Summarize: open a video first")
             return None
         doc = self.w.session.document
         duration = self.w.player.duration or 0.0
-        options = ChapterOptions(min_length=max(5.0, min(30.0, duration / 8))) if duration else ChapterOptions()
-        factory = factory or (lambda cancel: summarize_job(path, doc, cancel=cancel, chapter_options=options))
+        # Chapters of at least an eighth of the video (5 to 30 s): short videos get chapters too.
+        min_length = max(5.0, min(30.0, duration / 8)) if duration else 30.0
+        factory = factory or in_worker("vidmeta.pipeline.summary_jobs.summarize_job", path, doc,
+                                       min_chapter=min_length)
 
         def show(summary) -> None:
             if self.w.session.video_path != path:
@@ -168,8 +168,6 @@ class SummaryController(QObject):
 
     def export(self, folder: str | Path | None = None):
         """Write the chapter files, summary, storyboard and highlight reel into a folder (a job)."""
-        from vidmeta.summary.report import write_summary
-
         latest, path = self.latest, self.w.session.video_path
         if latest is None or path is None:
             self.w.show_status("Export summary: summarize the video first (Ctrl+Shift+Y)")
@@ -187,6 +185,7 @@ class SummaryController(QObject):
 
         def job(cancel):
             from vidmeta.domain import Progress
+            from vidmeta.summary.report import write_summary  # in the worker: OpenCV, numpy
 
             yield Progress(0.1, "Writing the summary files")
             return write_summary(latest, folder, title=path.stem, video=path)

@@ -50,6 +50,24 @@ def import_torch_once() -> None:
         import torch  # noqa: F401
 
 
+def in_worker(target: str, *args: Any, **kwargs: Any) -> JobFactory:
+    """A job factory for the pipeline job ``target`` ("package.module.function"), imported by the
+    worker when the job starts: the first import of a pipeline module (numpy, OpenCV, torch...)
+    takes a few hundred milliseconds that must not be spent on the GUI thread."""
+
+    def factory(cancel: CancelToken) -> Generator[Progress, None, Any]:
+        def run() -> Generator[Progress, None, Any]:
+            import importlib
+
+            module, name = target.rsplit(".", 1)
+            job = getattr(importlib.import_module(module), name)
+            return (yield from job(*args, cancel=cancel, **kwargs))
+
+        return run()
+
+    return factory
+
+
 def wait_for_detached_workers(timeout_ms: int = _EXIT_WAIT_MS) -> bool:
     """Wait until the workers of closed windows have finished their last step; True if all did."""
     return all(thread.wait(timeout_ms) for thread in _detached)

@@ -3,7 +3,8 @@ per-window scores -> suggestion segments. The document itself is only read here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ class LabelSuggestions:
     ask_next: float | None  # centre time of the window the model is least sure about
     duration: float | None = None  # of the media, where suggestions end
     extra: Support | None = None  # examples from a label set that took part
+    colors: dict[str, str] = field(default_factory=dict)  # label -> colour, when a label set gave them
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -153,6 +155,17 @@ def apply_label_set_job(
                               duration=features.media.duration, extra=label_set.support_for(descriptors))
     yield Progress(1.0, "Suggestions ready", f"{len(result.tier.segments)} segments")
     return result
+
+
+def apply_named_label_set_job(
+    path: str | Path, name: str, *, cancel: CancelToken, document: ProjectDocument | None = None,
+) -> Job[LabelSuggestions]:
+    """apply_label_set_job for the library's set called ``name``; the result's ``colors`` are the set's."""
+    from vidmeta.labelling.label_sets import LabelSetLibrary
+
+    label_set = LabelSetLibrary().get(name)
+    result = yield from apply_label_set_job(path, label_set, cancel=cancel, document=document)
+    return dataclasses.replace(result, colors=dict(label_set.colors))
 
 
 def save_label_set_job(

@@ -44,8 +44,12 @@ def summarize_job(
     summary_options: SummaryOptions = SummaryOptions(),
     shot_options: ShotOptions = ShotOptions(),
     reel_share: float = 0.2,
+    min_chapter: float | None = None,
 ) -> Job[VideoSummary]:
-    """``reel_share``: the highlight reel's length as a share of the duration (0: no reel)."""
+    """``reel_share``: the highlight reel's length as a share of the duration (0: no reel);
+    ``min_chapter`` (seconds) overrides ``chapter_options.min_length``."""
+    if min_chapter is not None:
+        chapter_options = dataclasses.replace(chapter_options, min_length=min_chapter)
     from vidmeta.media.frames import open_frames
 
     shots = yield from scaled(shots_job(path, cancel=cancel, options=shot_options), 0.0, 0.3)
