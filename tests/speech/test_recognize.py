@@ -81,3 +81,12 @@ def test_collapse_repeated_lines():
     segs = [_seg(0, 1, "Thank you."), _seg(1, 2, "thank you"), _seg(2, 3, "Thank you!"), _seg(3, 4, "Bye.")]
     out = collapse_repeats(segs)
     assert [(s.start, s.end, s.text) for s in out] == [(0, 3, "Thank you."), (3, 4, "Bye.")]
+
+
+def test_words_stay_inside_their_chunk_with_a_numeric_probability():
+    from vidmeta.speech.recognize import _word
+
+    w = _word({"start": -0.02, "end": 0.1, "word": " hi", "probability": float("nan")}, offset=0.3, seconds=1.0)
+    assert (w.start, w.end, w.probability) == (0.3, pytest.approx(0.4), 0.0)
+    late = _word({"start": 1.2, "end": 1.4, "word": " late", "probability": 0.5}, offset=0.3, seconds=1.0)
+    assert late.start == late.end == 1.3

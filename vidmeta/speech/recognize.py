@@ -8,6 +8,8 @@ independent, so they can be decoded in batches on a GPU.
 
 from __future__ import annotations
 
+import math
+
 import logging
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, replace
@@ -164,12 +166,7 @@ def recognize(
                     # word alignment may move a segment's edges; keep them inside the chunk
                     seg["start"] = min(max(0.0, float(seg["start"])), max(0.0, seconds - 0.02))
                     seg["end"] = min(max(float(seg["end"]), seg["start"] + 0.02), max(seconds, 0.02))
-                    words = tuple(
-                        Word(offset + min(float(w["start"]), seconds),
-                             offset + min(max(float(w["end"]), float(w["start"])), seconds),
-                             w["word"], float(w["probability"]))
-                        for w in seg.get("words", [])
-                    )
+                    words = tuple(_word(w, offset, seconds) for w in seg.get("words", []))
                     out.append(RecognizedSegment(
                         start=offset + seg["start"], end=offset + seg["end"],
                         text=seg["text"].strip(), words=words, avg_logprob=float(result.avg_logprob),
@@ -182,6 +179,16 @@ def recognize(
     finally:
         hook.remove()
     return sorted(out, key=lambda s: (s.start, s.end))
+
+
+def _word(w: dict, offset: float, seconds: float) -> Word:
+    """A word of the chunk starting at ``offset``, its times inside the chunk (alignment of a
+    doubtful decode can put them a frame outside) and a probability that is a number (it is NaN
+    when the alignment found no frame for the word)."""
+    start = min(max(0.0, float(w["start"])), seconds)
+    end = min(max(float(w["end"]), start), seconds)
+    probability = float(w["probability"])
+    return Word(offset + start, offset + end, w["word"], probability if math.isfinite(probability) else 0.0)
 
 
 def collapse_repeats(segments: Sequence[RecognizedSegment]) -> list[RecognizedSegment]:
