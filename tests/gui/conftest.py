@@ -154,3 +154,38 @@ def offset_video(tmp_path_factory) -> Path:
 
 # The tiny random whisper checkpoint of the speech tests: subtitles are generated through the real path.
 from tests.speech.conftest import tiny_whisper_pt  # noqa: E402,F401
+
+
+class EventLoopProbe:
+    """A 10 ms timer on the GUI thread recording the gaps between its ticks: how long the window
+    went without handling events. Use as a context manager around the work to watch."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[float] = []
+        self._last = 0.0
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        import time
+
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def __enter__(self) -> "EventLoopProbe":
+        import time
+
+        self._last = time.perf_counter()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.stop()
+
+    @property
+    def longest(self) -> float:
+        return max(self.gaps, default=0.0)

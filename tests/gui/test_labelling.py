@@ -6,13 +6,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-import time
-
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tests.conftest import SHARED_DATA
-from tests.gui.conftest import open_video
+from tests.gui.conftest import EventLoopProbe, open_video
 from vidmeta.domain import Label, SegmentSource, TierKind
 from vidmeta.gui import edits
 from vidmeta.gui.worker import JobState
@@ -60,23 +58,12 @@ def test_suggest_review_and_undo_on_a_real_clip(qtbot, window, dialogs, scenes_c
                          (7.0, 8.5, "middle shot"), (9.5, 10.5, "middle shot"),
                          (14.0, 15.5, "third shot"), (16.5, 18.0, "third shot"))
     window.timeline.canvas.setFocus()
-    gaps, last = [], [time.perf_counter()]
-
-    def probe() -> None:  # the window keeps handling events while the suggestions are computed
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(probe)
-    timer.start()
-    _press(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)  # Labels > Suggest Labels
-    _wait_jobs(qtbot, window, "Suggest labels", 1)
-    timer.stop()
+    with EventLoopProbe() as probe:
+        _press(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)  # Labels > Suggest Labels
+        _wait_jobs(qtbot, window, "Suggest labels", 1)
     # Never frozen: the work is on the worker. (The first job of a session loads torch and the
     # feature models there, which hold the GIL for up to about 0.3 s at a time; see the note.)
-    assert len(gaps) > 50 and max(gaps) < 1.0, max(gaps)
+    assert len(probe.gaps) > 50 and probe.longest < 1.0, probe.longest
     suggestions = _tier(window, TierKind.SUGGESTION)
     assert suggestions is not None and suggestions.segments, dialogs.shown
     assert all(s.source == SegmentSource.MODEL and 0.5 <= s.confidence <= 1.0 for s in suggestions.segments)
