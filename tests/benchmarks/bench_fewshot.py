@@ -11,6 +11,7 @@ refresh after an answer. Reference in the same run: reading the cached parts alo
 Quality. Few-shot episodes over windows of real clips, each task's classes being:
   person   - the four talking-head clips (who is on screen), 5 windows apart at least
   shot     - the three shots of scenes/testvideo.mp4 (which shot is this)
+  speech   - the middle of each GRID sentence against pink noise over the frozen face (speech or not)
 For each task, N-way K-shot episodes (K = 1, 3, 5), query windows from other parts of the clips,
 nearest prototype on the fused raw descriptors (method (a) of the issue), with the descriptors
 standardised per clip (as Suggest does within one video) and over all the task's clips (as Apply
@@ -170,7 +171,44 @@ def _task_windows(task: str) -> tuple[list[tuple[str, object, np.ndarray]], list
         bounds = [(1.0, 6.0), (6.0, 13.1), (13.1, 23.0)]  # scenedetect's cuts (tests/test_shots.py)
         return ([(f"shot {i + 1}", 0, np.nonzero((centres > a + 0.5) & (centres < b - 0.5))[0])
                  for i, (a, b) in enumerate(bounds)], windows, "which shot of scenes/testvideo.mp4 a window is in")
+    if task == "speech":
+        video, spans = _speech_video()
+        windows = [_windows(video)]
+        centres = windows[0].grid.centres
+        # windows centred in a span (a 1 s window centred 0.5 s into the pause hears noise only)
+        inside = lambda kind: np.nonzero([any(a <= c <= b for a, b, k in spans if k == kind)  # noqa: E731
+                                          for c in centres])[0]
+        return ([("speech", 0, inside("speech")), ("no speech", 0, inside("noise"))], windows,
+                "speech or no speech: the middle of each GRID sentence against room noise over the frozen face")
     raise ValueError(task)
+
+
+def _speech_video() -> tuple[Path, list[tuple[float, float, str]]]:
+    """The five GRID clips, each followed by 2 s of pink noise over its last frame (frozen).
+
+    Ground truth by construction, not from our voice detector: windows centred 0.9-2.1 s into each
+    clip are speech (GRID speakers talk from about 0.5 s to 2.5 s), windows centred 3.5-4.5 s (the
+    pause is 3-5 s) are noise.
+    """
+    import subprocess
+
+    clips = sorted((SHARED / "grid").glob("*.mpg"))
+    folder = Path(tempfile.mkdtemp(prefix="vidmeta-bench-speech-"))
+    out = folder / "speech-or-noise.mp4"
+    inputs, parts, spans, t = [], [], [], 0.0
+    for i, clip in enumerate(clips):
+        inputs += ["-i", str(clip)]
+        parts.append(f"[{i}:v]fps=25,scale=360:288,setsar=1,tpad=stop_mode=clone:stop_duration=2[v{i}];"
+                     f"anoisesrc=color=pink:amplitude=0.05:sample_rate=16000:duration=2[n{i}];"
+                     f"[{i}:a]aresample=16000,aformat=channel_layouts=mono,apad=whole_dur=3[s{i}];"
+                     f"[s{i}][n{i}]concat=n=2:v=0:a=1[a{i}]")
+        spans += [(t + 0.9, t + 2.1, "speech"), (t + 3.5, t + 4.5, "noise")]
+        t += 5.0
+    graph = ";".join(parts) + ";" + "".join(f"[v{i}][a{i}]" for i in range(len(clips))) + \
+        f"concat=n={len(clips)}:v=1:a=1[v][a]"
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *inputs, "-filter_complex", graph, "-map", "[v]",
+                    "-map", "[a]", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(out)], check=True)
+    return out, spans
 
 
 def _episode_accuracy(classes, described: list, ways: int, shots: int, queries: int, rng) -> float:
@@ -210,7 +248,7 @@ def _episode_accuracy(classes, described: list, ways: int, shots: int, queries: 
 
 def quality(episodes: int) -> dict:
     out = {}
-    for task in ("person", "shot"):
+    for task in ("person", "shot", "speech"):
         classes, windows, meaning = _task_windows(task)
         classes = [c for c in classes if len(c[2]) >= 6]  # 1 support + 5 queries at least
         ways = len(classes)
