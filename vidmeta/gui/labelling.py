@@ -189,7 +189,11 @@ class LabellingController(QObject):
         if session.video_path != path:
             return  # another video was opened meanwhile
         if _examples_key(session.document) != examples_key:
-            return  # the user answered again while this ran; the refresh queued after it is newer
+            # The labels changed while this ran: after an answer a newer refresh is queued; after
+            # an edit of the examples the user is told to suggest again.
+            if text != "Refresh suggestions":
+                self.w.show_status(f"{text}: your labelled segments changed meanwhile; suggest again (Ctrl+G)")
+            return
         self.latest, self._latest_path, self._asked = result, path, set()
         doc = session.document
         current = next((t for t in doc.tiers if t.kind == TierKind.SUGGESTION and t.name == result.tier.name), None)
