@@ -23,3 +23,9 @@ class TimeRange:
 
     def overlap(self, other: "TimeRange") -> float:
         return max(0.0, min(self.end, other.end) - max(self.start, other.start))
+
+
+def clock(t: float) -> str:
+    """0:05 -> "00:05", 12:34, 1:02:03: a time as people and video sites write it (whole seconds)."""
+    s = int(t)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"

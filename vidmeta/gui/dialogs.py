@@ -5,9 +5,12 @@ Kept as module functions so that every caller goes through one place, and tests 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -70,6 +73,18 @@ def ask_recover(parent: QWidget | None, description: str) -> QMessageBox.Standar
 def ask_name(parent: QWidget | None, title: str, prompt: str, text: str = "") -> str | None:
     value, ok = QInputDialog.getText(parent, title, prompt, text=text)
     return value.strip() if ok and value.strip() else None
+
+
+def open_file(parent: QWidget | None, title: str, file_filter: str, start: str | Path = "") -> Path | None:
+    """A file the user picks to read, None when cancelled."""
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, str(start), file_filter)
+    return Path(chosen) if chosen else None
+
+
+def save_file(parent: QWidget | None, title: str, file_filter: str, suggested: str | Path = "") -> Path | None:
+    """A file name the user picks to write, None when cancelled."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+    return Path(chosen) if chosen else None
 
 
 def choose(parent: QWidget | None, title: str, prompt: str, items: list[str], *, editable: bool = False) -> str | None:

@@ -187,11 +187,10 @@ class DocumentController:
             return False
         if path is None:
             suggested = self.session.project_path or default_project_path(self.session.video_path)
-            chosen, _ = QFileDialog.getSaveFileName(self.w, "Save project as", str(suggested),
-                                                    "vidmeta projects (*.vidmeta.json);;JSON (*.json)")
-            if not chosen:
+            path = dialogs.save_file(self.w, "Save project as", "vidmeta projects (*.vidmeta.json);;JSON (*.json)",
+                                     suggested)
+            if path is None:
                 return False
-            path = Path(chosen)
         if not path.name.endswith(".json"):
             path = path.with_name(path.name + PROJECT_SUFFIX)
         return self._save_to(path)
@@ -223,10 +222,9 @@ class DocumentController:
 
     def import_eaf(self, path: Path | None = None) -> bool:
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self.w, "Import ELAN annotations", "", "ELAN (*.eaf)")
-            if not chosen:
+            path = dialogs.open_file(self.w, "Import ELAN annotations", "ELAN (*.eaf)")
+            if path is None:
                 return False
-            path = Path(chosen)
         from vidmeta.io import import_eaf
 
         try:
@@ -251,10 +249,9 @@ class DocumentController:
         if video is None:
             return False
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self.w, title, str(video.with_suffix(suffix)), file_filter)
-            if not chosen:
+            path = dialogs.save_file(self.w, title, file_filter, video.with_suffix(suffix))
+            if path is None:
                 return False
-            path = Path(chosen)
         from vidmeta.io import export_csv, export_eaf
         from vidmeta.store import save_project
 
@@ -277,10 +274,9 @@ class DocumentController:
         if path is None:
             t = self.w.player.position
             default = self.session.video_path.with_name(f"{self.session.video_path.stem}_{t:09.3f}s.png")
-            chosen, _ = QFileDialog.getSaveFileName(self.w, "Save frame", str(default), "PNG (*.png)")
-            if not chosen:
+            path = dialogs.save_file(self.w, "Save frame", "PNG (*.png)", default)
+            if path is None:
                 return False
-            path = Path(chosen)
         if not image.save(str(path)):
             dialogs.show_error(self.w, f"{path}: cannot write the image here", title="Cannot save frame")
             return False

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
 
 from vidmeta.domain import Label, ProjectDocument, TierKind, VidmetaError
 from vidmeta.gui import dialogs, edits
@@ -129,9 +128,9 @@ class LabellingController(QObject):
         if name is None:
             return None
         if target is None:
-            target, _ = QFileDialog.getSaveFileName(self.w, "Export Label Set", f"{name}{FILE_SUFFIX}",
-                                                    f"Label sets (*{FILE_SUFFIX});;All files (*)")
-            if not target:
+            target = dialogs.save_file(self.w, "Export Label Set", f"Label sets (*{FILE_SUFFIX});;All files (*)",
+                                       f"{name}{FILE_SUFFIX}")
+            if target is None:
                 return None
         try:
             out = LabelSetLibrary().export(name, target)
@@ -145,9 +144,8 @@ class LabellingController(QObject):
         from vidmeta.labelling.label_sets import FILE_SUFFIX, LabelSetLibrary
 
         if source is None:
-            source, _ = QFileDialog.getOpenFileName(self.w, "Import Label Set", "",
-                                                    f"Label sets (*{FILE_SUFFIX} *.json);;All files (*)")
-            if not source:
+            source = dialogs.open_file(self.w, "Import Label Set", f"Label sets (*{FILE_SUFFIX} *.json);;All files (*)")
+            if source is None:
                 return None
         try:
             label_set = LabelSetLibrary().import_file(source)

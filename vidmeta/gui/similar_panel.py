@@ -13,6 +13,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from vidmeta.domain import Progress
+from vidmeta.domain.time import clock
 from vidmeta.gui import dialogs
 from vidmeta.gui.worker import in_worker
 
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
 
 THUMB_WIDTH = 96
 
-
-def _clock(t: float) -> str:
-    s = int(t)
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
 
 
 class SimilarPanel(QWidget):
@@ -50,7 +47,7 @@ class SimilarPanel(QWidget):
         self.hits.clear()
         for i, hit in enumerate(hits):
             where = "here" if current is not None and Path(hit.video) == current else Path(hit.video).name
-            text = f"{_clock(hit.start)}  {where}" + (f"\n{hit.text}" if hit.text else f"  (distance {hit.distance:.2f})")
+            text = f"{clock(hit.start)}  {where}" + (f"\n{hit.text}" if hit.text else f"  (distance {hit.distance:.2f})")
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, hit)
             frame = thumbs.get(i)
@@ -113,7 +110,7 @@ class SimilarController(QObject):
         def show(outcome) -> None:
             result, thumbs = outcome
             hits = list(result.here) + list(result.elsewhere)
-            self._show(f"Like {_clock(start)}–{_clock(end)}: {len(result.here)} here, {len(result.elsewhere)} in "
+            self._show(f"Like {clock(start)}–{clock(end)}: {len(result.here)} here, {len(result.elsewhere)} in "
                        f"{result.searched} other video(s) of the library", hits, thumbs)
 
         return self.w.run_job(f"Find similar: {path.name}", job, on_success=show)

@@ -12,7 +12,6 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog
 
 from vidmeta.domain import AsrOptions, CancelToken, Progress, VidmetaError
 from vidmeta.gui import dialogs
@@ -116,11 +115,9 @@ class SubtitleController:
         if self.session.video_path is None:
             return False
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self.w, "Import subtitles", str(self.session.video_path.parent),
-                                                    SUBTITLE_FILTER)
-            if not chosen:
+            path = dialogs.open_file(self.w, "Import subtitles", SUBTITLE_FILTER, self.session.video_path.parent)
+            if path is None:
                 return False
-            path = Path(chosen)
         from vidmeta.io import import_subtitles
 
         try:
@@ -142,10 +139,9 @@ class SubtitleController:
             return False
         if path is None:
             default = video.with_name(video.stem + suffix)
-            chosen, _ = QFileDialog.getSaveFileName(self.w, title, str(default), file_filter)
-            if not chosen:
+            path = dialogs.save_file(self.w, title, file_filter, default)
+            if path is None:
                 return False
-            path = Path(chosen)
         from vidmeta.io import export_subtitles, export_transcript_json, export_transcript_txt
 
         writer = {"export_transcript_txt": export_transcript_txt,

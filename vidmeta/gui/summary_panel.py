@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QLabel, QListWidget, QListWidgetItem, QTextBrowser, QVBoxLayout, QWidget
 
 from vidmeta.domain import Chapter, ProjectDocument, Segment, SegmentSource, Tier, TierKind
+from vidmeta.domain.time import clock
 from vidmeta.gui.worker import in_worker
 
 if TYPE_CHECKING:
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
 
 CHAPTER_TIER = "Chapters"
 
-
-def _clock(t: float) -> str:
-    s = int(t)
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
 
 
 class SummaryPanel(QWidget):
@@ -72,7 +69,7 @@ class SummaryPanel(QWidget):
         parts = []
         if summary.digest.sentences:
             parts.append("<ul>" + "".join(
-                f"<li><a href='seek:{s.start:.3f}'>{_clock(s.start)}</a> {html.escape(s.text)}</li>"
+                f"<li><a href='seek:{s.start:.3f}'>{clock(s.start)}</a> {html.escape(s.text)}</li>"
                 for s in summary.digest.sentences) + "</ul>")
         else:
             parts.append("<p><i>No transcript: generate subtitles (Speech menu) for a text summary.</i></p>")
@@ -83,7 +80,7 @@ class SummaryPanel(QWidget):
             parts.append("<p>" + ", ".join(f"{html.escape(x.label)} ×{x.count}" for x in summary.digest.labels) + "</p>")
         self.text.setHtml("".join(parts))
         for c in summary.chapters:
-            item = QListWidgetItem(f"{_clock(c.start)}  {c.title}")
+            item = QListWidgetItem(f"{clock(c.start)}  {c.title}")
             item.setData(Qt.ItemDataRole.UserRole, float(c.start))
             self.chapters.addItem(item)
         if summary.frames:
@@ -119,7 +116,7 @@ def chapters_tier(chapters: list[Chapter]) -> Tier:
 
 def with_chapters(doc: ProjectDocument, summary: "VideoSummary") -> ProjectDocument:
     """The document with the summary's chapters (list and tier) and its text summary."""
-    text = "\n".join(f"[{_clock(s.start)}] {s.text}" for s in summary.digest.sentences)
+    text = "\n".join(f"[{clock(s.start)}] {s.text}" for s in summary.digest.sentences)
     doc = dataclasses.replace(doc, chapters=tuple(summary.chapters), summary=text)
     tier = chapters_tier(list(summary.chapters))
     old = next((t for t in doc.tiers if t.kind == TierKind.CHAPTER and t.name == CHAPTER_TIER), None)

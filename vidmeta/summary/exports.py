@@ -8,18 +8,13 @@ import subprocess
 from pathlib import Path
 
 from vidmeta.domain import Chapter, MediaError
+from vidmeta.domain.time import clock
 from vidmeta.summary.digest import Digest
 
 
 def _vtt_time(t: float) -> str:
     ms = int(round(t * 1000))
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
-
-
-def clock(t: float) -> str:
-    """0:05, 12:34, 1:02:03 (what video sites and people write)."""
-    s = int(t)
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
 
 
 def webvtt_chapters(chapters: list[Chapter]) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 
 from vidmeta.domain import Chapter
 from vidmeta.labelling.descriptors import WindowDescriptors
-from vidmeta.summary.exports import clock
+from vidmeta.domain.time import clock
 
 TILE_WIDTH = 320
 CAPTION_HEIGHT = 44
